@@ -1,0 +1,23 @@
+# tradeflow/Makefile
+
+MODULE_big = tradeflow
+OBJS = \
+	src/tradeflow.o \
+	src/value.o \
+	src/state.o \
+	src/change.o \
+	src/share.o \
+	src/rank.o
+
+EXTENSION = tradeflow
+DATA = tradeflow--0.1.sql
+PGFILEDESC = "tradeflow - changes, shares and ranks for customs tables"
+
+REGRESS = pct_change trade_share rank_partner state_types
+REGRESS_OPTS = --inputdir=. --outputdir=.
+
+PG_CPPFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

@@ -1,0 +1,325 @@
+/*-------------------------------------------------------------------------
+ *
+ * change.c
+ *	  pct_change: change between periods, as a scalar, as a window function
+ *	  over the previous row, and as a calendar-aware window function that
+ *	  compares each period with the period exactly one step earlier.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "datatype/timestamp.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/float.h"
+#include "utils/fmgrprotos.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+#include "windowapi.h"
+
+#include "tradeflow.h"
+
+/*
+ * Returns current / previous - 1 with PostgreSQL's float8 arithmetic, or
+ * sets *isnull when previous is zero.
+ */
+static float8
+PctChange(float8 previous, float8 current, bool *isnull)
+{
+	float8		ratio = TfRatio(current, previous, isnull);
+
+	if (*isnull)
+		return 0.0;
+	return float8_mi(ratio, 1.0);
+}
+
+/*
+ * pct_change(previous, current): current / previous - 1.
+ */
+PG_FUNCTION_INFO_V1(pct_change);
+Datum
+pct_change(PG_FUNCTION_ARGS)
+{
+	TfValueType type = TfArgValueType(fcinfo, 0);
+	bool		isnull;
+	float8		change = PctChange(TfValueToFloat8(type, PG_GETARG_DATUM(0)),
+								   TfValueToFloat8(type, PG_GETARG_DATUM(1)),
+								   &isnull);
+
+	if (isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(change);
+}
+
+/*
+ * pct_change(value) OVER (...): change from the previous row of the window
+ * ordering.
+ */
+PG_FUNCTION_INFO_V1(pct_change_window);
+Datum
+pct_change_window(PG_FUNCTION_ARGS)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	TfValueType type = TfArgValueType(fcinfo, 0);
+	Datum		previous;
+	Datum		current;
+	bool		previous_null;
+	bool		current_null;
+	bool		isout;
+	bool		isnull;
+	float8		change;
+
+	/* reading the previous row also moves the mark up to it */
+	previous = WinGetFuncArgInPartition(winobj, 0, -1, WINDOW_SEEK_CURRENT,
+										true, &previous_null, &isout);
+	current = WinGetFuncArgCurrent(winobj, 0, &current_null);
+	if (isout || previous_null || current_null)
+		PG_RETURN_NULL();
+
+	change = PctChange(TfValueToFloat8(type, previous),
+					   TfValueToFloat8(type, current), &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(change);
+}
+
+/*
+ * The calendar-aware form reads its partition once and keeps each row's
+ * period (as a timestamp) and value, sorted by period.
+ */
+typedef struct PeriodValue
+{
+	Timestamp	period;
+	float8		value;
+	bool		isnull;
+} PeriodValue;
+
+typedef struct PeriodCache
+{
+	bool		computed;
+	int64		nperiods;
+	PeriodValue *periods;		/* sorted by period, no two equal */
+	bool		step_checked;
+	Interval	step;			/* the last step found valid */
+} PeriodCache;
+
+/* Returns a date, timestamp or timestamptz period as a timestamp. */
+static Timestamp
+PeriodTimestamp(Oid periodtype, Datum period)
+{
+	if (periodtype == DATEOID)
+	{
+		DateADT		date = DatumGetDateADT(period);
+
+		if (DATE_IS_NOBEGIN(date))
+			return DT_NOBEGIN;
+		if (DATE_IS_NOEND(date))
+			return DT_NOEND;
+		return (Timestamp) date * USECS_PER_DAY;
+	}
+	return DatumGetTimestamp(period);
+}
+
+/* Returns period - step, as a timestamp. */
+static Timestamp
+PeriodMinusStep(Oid periodtype, Datum period, Interval *step)
+{
+	switch (periodtype)
+	{
+		case DATEOID:
+			return DatumGetTimestamp(DirectFunctionCall2(date_mi_interval, period,
+														 IntervalPGetDatum(step)));
+		case TIMESTAMPOID:
+			return DatumGetTimestamp(DirectFunctionCall2(timestamp_mi_interval, period,
+														 IntervalPGetDatum(step)));
+		case TIMESTAMPTZOID:
+			return DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval, period,
+														   IntervalPGetDatum(step)));
+	}
+	elog(ERROR, "unexpected period type %u", periodtype);
+	pg_unreachable();
+}
+
+/* Returns the text of a period kept as a timestamp, for messages. */
+static char *
+PeriodText(Oid periodtype, Timestamp period)
+{
+	if (periodtype == DATEOID && !TIMESTAMP_NOT_FINITE(period))
+		return DatumGetCString(DirectFunctionCall1(date_out,
+												   DateADTGetDatum((DateADT) (period / USECS_PER_DAY))));
+	if (periodtype == TIMESTAMPTZOID)
+		return DatumGetCString(DirectFunctionCall1(timestamptz_out,
+												   TimestampTzGetDatum(period)));
+	return DatumGetCString(DirectFunctionCall1(timestamp_out,
+											   TimestampGetDatum(period)));
+}
+
+static int
+ComparePeriods(const void *a, const void *b)
+{
+	Timestamp	x = ((const PeriodValue *) a)->period;
+	Timestamp	y = ((const PeriodValue *) b)->period;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Reads the partition's periods and values, sorts them by period and
+ * rejects a period that occurs twice.
+ */
+static void
+PeriodCacheCompute(WindowObject winobj, TfValueType type, Oid periodtype,
+				   PeriodCache *cache)
+{
+	MemoryContext partcxt = GetMemoryChunkContext(cache);
+	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext,
+												 "pct_change row",
+												 ALLOCSET_SMALL_SIZES);
+	MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
+	int64		nrows = WinGetPartitionRowCount(winobj);
+	PeriodValue *periods;
+	int64		n = 0;
+	int64		pos;
+
+	periods = MemoryContextAllocHuge(partcxt, Max(nrows, 1) * sizeof(PeriodValue));
+	for (pos = 0; pos < nrows; pos++)
+	{
+		bool		isnull;
+		Datum		period;
+		Datum		value;
+
+		CHECK_FOR_INTERRUPTS();
+		MemoryContextReset(rowcxt);
+		period = WinGetFuncArgInPartition(winobj, 1, pos, WINDOW_SEEK_HEAD,
+										  false, &isnull, NULL);
+		if (isnull)
+			continue;
+		periods[n].period = PeriodTimestamp(periodtype, period);
+		value = WinGetFuncArgInPartition(winobj, 0, pos, WINDOW_SEEK_HEAD,
+										 false, &periods[n].isnull, NULL);
+		periods[n].value = periods[n].isnull ? 0.0 : TfValueToFloat8(type, value);
+		n++;
+	}
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextDelete(rowcxt);
+
+	/* rows usually come ordered by period: qsort notices that quickly */
+	qsort(periods, n, sizeof(PeriodValue), ComparePeriods);
+	for (pos = 1; pos < n; pos++)
+	{
+		if (periods[pos].period == periods[pos - 1].period)
+			ereport(ERROR,
+					(errcode(ERRCODE_CARDINALITY_VIOLATION),
+					 errmsg("pct_change found more than one row for period %s in a partition",
+							PeriodText(periodtype, periods[pos].period)),
+					 errhint("Aggregate the series to one row per period first, for example with GROUP BY and sum(), or add the columns that tell the rows apart to PARTITION BY.")));
+	}
+
+	cache->periods = periods;
+	cache->nperiods = n;
+	cache->computed = true;
+}
+
+/* Returns the cached row of the given period, or NULL if there is none. */
+static PeriodValue *
+FindPeriod(PeriodCache *cache, Timestamp period)
+{
+	int64		lo = 0;
+	int64		hi = cache->nperiods - 1;
+
+	while (lo <= hi)
+	{
+		int64		mid = lo + (hi - lo) / 2;
+		Timestamp	p = cache->periods[mid].period;
+
+		if (p == period)
+			return &cache->periods[mid];
+		if (p < period)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+/* Checks that the step is a positive interval (remembering the last one). */
+static void
+CheckStep(PeriodCache *cache, Interval *step)
+{
+	Interval	zero;
+
+	if (cache->step_checked && memcmp(&cache->step, step, sizeof(Interval)) == 0)
+		return;
+	memset(&zero, 0, sizeof(zero));
+	if (!DatumGetBool(DirectFunctionCall2(interval_gt, IntervalPGetDatum(step),
+										  IntervalPGetDatum(&zero))))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pct_change step must be a positive interval"),
+				 errdetail("The step was \"%s\".",
+						   DatumGetCString(DirectFunctionCall1(interval_out,
+															   IntervalPGetDatum(step)))),
+				 errhint("Use '1 month' for month-on-month or '1 year' for year-on-year changes.")));
+	cache->step = *step;
+	cache->step_checked = true;
+}
+
+/*
+ * pct_change(value, period, step) OVER (PARTITION BY ...): change from the
+ * row of the same partition whose period is exactly period - step; NULL
+ * where that period is missing, so a gap never compares with an older one.
+ */
+PG_FUNCTION_INFO_V1(pct_change_period);
+Datum
+pct_change_period(PG_FUNCTION_ARGS)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	TfValueType type = TfArgValueType(fcinfo, 0);
+	Oid			periodtype = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	PeriodCache *cache;
+	Datum		value;
+	Datum		period;
+	Datum		step;
+	bool		value_null;
+	bool		period_null;
+	bool		step_null;
+	bool		isnull;
+	Timestamp	earlier;
+	PeriodValue *previous;
+	float8		change;
+
+	cache = WinGetPartitionLocalMemory(winobj, sizeof(PeriodCache));
+
+	step = WinGetFuncArgCurrent(winobj, 2, &step_null);
+	if (step_null)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pct_change step must not be NULL"),
+				 errhint("Use '1 month' for month-on-month or '1 year' for year-on-year changes.")));
+	CheckStep(cache, DatumGetIntervalP(step));
+
+	if (!cache->computed)
+		PeriodCacheCompute(winobj, type, periodtype, cache);
+
+	/* only the current row is read from now on */
+	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
+
+	value = WinGetFuncArgCurrent(winobj, 0, &value_null);
+	period = WinGetFuncArgCurrent(winobj, 1, &period_null);
+	if (value_null || period_null ||
+		TIMESTAMP_NOT_FINITE(PeriodTimestamp(periodtype, period)))
+		PG_RETURN_NULL();
+
+	earlier = PeriodMinusStep(periodtype, period, DatumGetIntervalP(step));
+	previous = FindPeriod(cache, earlier);
+	if (previous == NULL || previous->isnull)
+		PG_RETURN_NULL();
+
+	change = PctChange(previous->value, TfValueToFloat8(type, value), &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(change);
+}

@@ -1,0 +1,291 @@
+/*-------------------------------------------------------------------------
+ *
+ * value.c
+ *	  Values of the accepted SQL types: which type an argument has, its
+ *	  conversion to double precision, ordering, and exact totals.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/fmgrprotos.h"
+
+#include "tradeflow.h"
+
+/* Returns the value type of argument argno of the current call. */
+TfValueType
+TfArgValueType(FunctionCallInfo fcinfo, int argno)
+{
+	Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
+
+	switch (typid)
+	{
+		case NUMERICOID:
+			return TF_NUMERIC;
+		case FLOAT8OID:
+			return TF_FLOAT8;
+		case INT8OID:
+			return TF_INT8;
+		case INT4OID:
+			return TF_INT4;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("tradeflow cannot use a value of type %s",
+							format_type_be(typid)),
+					 errhint("Values must be numeric, double precision, bigint or integer.")));
+	}
+	pg_unreachable();
+}
+
+/* Returns how values of the given type are totalled. */
+TfSumKind
+TfSumKindOf(TfValueType type)
+{
+	switch (type)
+	{
+		case TF_NUMERIC:
+			return TF_SUM_NUMERIC;
+		case TF_FLOAT8:
+			return TF_SUM_FLOAT8;
+		case TF_INT8:
+		case TF_INT4:
+			return TF_SUM_INTEGER;
+	}
+	elog(ERROR, "unrecognized tradeflow value type %d", (int) type);
+	pg_unreachable();
+}
+
+/* Returns the SQL name of the values a sum kind totals, for messages. */
+const char *
+TfSumKindName(TfSumKind kind)
+{
+	switch (kind)
+	{
+		case TF_SUM_NUMERIC:
+			return "numeric";
+		case TF_SUM_FLOAT8:
+			return "double precision";
+		case TF_SUM_INTEGER:
+			return "integer";
+	}
+	return "unknown";
+}
+
+/* Returns the value as double precision. */
+float8
+TfValueToFloat8(TfValueType type, Datum value)
+{
+	switch (type)
+	{
+		case TF_NUMERIC:
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, value));
+		case TF_FLOAT8:
+			return DatumGetFloat8(value);
+		case TF_INT8:
+			return (float8) DatumGetInt64(value);
+		case TF_INT4:
+			return (float8) DatumGetInt32(value);
+	}
+	elog(ERROR, "unrecognized tradeflow value type %d", (int) type);
+	pg_unreachable();
+}
+
+/*
+ * Returns <0, 0 or >0 as a is less than, equal to or greater than b, in
+ * PostgreSQL's ordering of the type (NaN above every number).
+ */
+int
+TfValueCompare(TfValueType type, Datum a, Datum b)
+{
+	switch (type)
+	{
+		case TF_NUMERIC:
+			return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, b));
+		case TF_FLOAT8:
+			return float8_cmp_internal(DatumGetFloat8(a), DatumGetFloat8(b));
+		case TF_INT8:
+			{
+				int64		x = DatumGetInt64(a),
+							y = DatumGetInt64(b);
+
+				return (x > y) - (x < y);
+			}
+		case TF_INT4:
+			{
+				int32		x = DatumGetInt32(a),
+							y = DatumGetInt32(b);
+
+				return (x > y) - (x < y);
+			}
+	}
+	elog(ERROR, "unrecognized tradeflow value type %d", (int) type);
+	pg_unreachable();
+}
+
+/* Makes sum the total of no values. */
+void
+TfSumInit(TfSum *sum)
+{
+	memset(sum, 0, sizeof(TfSum));
+}
+
+/* Returns a copy of num allocated in cxt. */
+static Numeric
+CopyNumeric(Numeric num, MemoryContext cxt)
+{
+	Numeric		copy = MemoryContextAlloc(cxt, VARSIZE(num));
+
+	memcpy(copy, num, VARSIZE(num));
+	return copy;
+}
+
+/* Sets *sum to *sum + num, keeping the total in cxt. */
+static void
+AddNumeric(TfSum *sum, Numeric num, MemoryContext cxt)
+{
+	if (sum->count == 0)
+		sum->v.n = CopyNumeric(num, cxt);
+	else
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
+		Numeric		total = numeric_add_opt_error(sum->v.n, num, NULL);
+
+		MemoryContextSwitchTo(oldcxt);
+		pfree(sum->v.n);
+		sum->v.n = total;
+	}
+}
+
+/*
+ * Adds a non-NULL value of the given type to sum.  A numeric total is kept
+ * in cxt; garbage from detoasting the value is left in the current context.
+ */
+void
+TfSumAddValue(TfSum *sum, TfValueType type, Datum value, MemoryContext cxt)
+{
+	switch (type)
+	{
+		case TF_NUMERIC:
+			AddNumeric(sum, DatumGetNumeric(value), cxt);
+			break;
+		case TF_FLOAT8:
+			/* like sum(float8): the first value is taken as it is */
+			if (sum->count == 0)
+				sum->v.f = DatumGetFloat8(value);
+			else
+				sum->v.f = float8_pl(sum->v.f, DatumGetFloat8(value));
+			break;
+		case TF_INT8:
+			sum->v.i += DatumGetInt64(value);
+			break;
+		case TF_INT4:
+			sum->v.i += DatumGetInt32(value);
+			break;
+	}
+	sum->count++;
+}
+
+/* Adds the total other, of the same kind, to sum. */
+void
+TfSumAddSum(TfSum *sum, TfSumKind kind, const TfSum *other, MemoryContext cxt)
+{
+	if (other->count == 0)
+		return;
+	switch (kind)
+	{
+		case TF_SUM_NUMERIC:
+			AddNumeric(sum, other->v.n, cxt);
+			break;
+		case TF_SUM_FLOAT8:
+			if (sum->count == 0)
+				sum->v.f = other->v.f;
+			else
+				sum->v.f = float8_pl(sum->v.f, other->v.f);
+			break;
+		case TF_SUM_INTEGER:
+			sum->v.i += other->v.i;
+			break;
+	}
+	sum->count += other->count;
+}
+
+/* Returns true if the total of at least one value is exactly zero. */
+bool
+TfSumIsZero(TfSumKind kind, const TfSum *sum)
+{
+	if (sum->count == 0)
+		return false;
+	switch (kind)
+	{
+		case TF_SUM_NUMERIC:
+			return !numeric_is_nan(sum->v.n) && !numeric_is_inf(sum->v.n) &&
+				DatumGetInt32(DirectFunctionCall2(numeric_cmp,
+												  NumericGetDatum(sum->v.n),
+												  NumericGetDatum(int64_to_numeric(0)))) == 0;
+		case TF_SUM_FLOAT8:
+			return sum->v.f == 0.0;
+		case TF_SUM_INTEGER:
+			return sum->v.i == 0;
+	}
+	return false;
+}
+
+/* Returns the total as double precision (0 for a total of no values). */
+float8
+TfSumToFloat8(TfSumKind kind, const TfSum *sum)
+{
+	if (sum->count == 0)
+		return 0.0;
+	switch (kind)
+	{
+		case TF_SUM_NUMERIC:
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+													  NumericGetDatum(sum->v.n)));
+		case TF_SUM_FLOAT8:
+			return sum->v.f;
+		case TF_SUM_INTEGER:
+			return (float8) sum->v.i;
+	}
+	return 0.0;
+}
+
+/*
+ * Returns <0, 0 or >0 as total a is less than, equal to or greater than
+ * total b, both of at least one value, in PostgreSQL's ordering.
+ */
+int
+TfSumCompare(TfSumKind kind, const TfSum *a, const TfSum *b)
+{
+	switch (kind)
+	{
+		case TF_SUM_NUMERIC:
+			return DatumGetInt32(DirectFunctionCall2(numeric_cmp,
+													 NumericGetDatum(a->v.n),
+													 NumericGetDatum(b->v.n)));
+		case TF_SUM_FLOAT8:
+			return float8_cmp_internal(a->v.f, b->v.f);
+		case TF_SUM_INTEGER:
+			return (a->v.i > b->v.i) - (a->v.i < b->v.i);
+	}
+	return 0;
+}
+
+/*
+ * Returns numerator / denominator with PostgreSQL's float8 arithmetic, or
+ * sets *isnull when the denominator is zero.
+ */
+float8
+TfRatio(float8 numerator, float8 denominator, bool *isnull)
+{
+	if (denominator == 0.0)
+	{
+		*isnull = true;
+		return 0.0;
+	}
+	*isnull = false;
+	return float8_div(numerator, denominator);
+}
