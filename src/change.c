@@ -23,20 +23,6 @@
 #include "tradeflow.h"
 
 /*
- * Returns current / previous - 1 with PostgreSQL's float8 arithmetic, or
- * sets *isnull when previous is zero.
- */
-static float8
-PctChange(float8 previous, float8 current, bool *isnull)
-{
-	float8		ratio = TfRatio(current, previous, isnull);
-
-	if (*isnull)
-		return 0.0;
-	return float8_mi(ratio, 1.0);
-}
-
-/*
  * pct_change(previous, current): current / previous - 1.
  */
 PG_FUNCTION_INFO_V1(pct_change);
@@ -45,9 +31,8 @@ pct_change(PG_FUNCTION_ARGS)
 {
 	TfValueType type = TfArgValueType(fcinfo, 0);
 	bool		isnull;
-	float8		change = PctChange(TfValueToFloat8(type, PG_GETARG_DATUM(0)),
-								   TfValueToFloat8(type, PG_GETARG_DATUM(1)),
-								   &isnull);
+	float8		change = TfChange(type, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1),
+								  &isnull);
 
 	if (isnull)
 		PG_RETURN_NULL();
@@ -79,8 +64,7 @@ pct_change_window(PG_FUNCTION_ARGS)
 	if (isout || previous_null || current_null)
 		PG_RETURN_NULL();
 
-	change = PctChange(TfValueToFloat8(type, previous),
-					   TfValueToFloat8(type, current), &isnull);
+	change = TfChange(type, previous, current, &isnull);
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(change);
@@ -93,7 +77,7 @@ pct_change_window(PG_FUNCTION_ARGS)
 typedef struct PeriodValue
 {
 	Timestamp	period;
-	float8		value;
+	Datum		value;			/* copied into the partition's memory */
 	bool		isnull;
 } PeriodValue;
 
@@ -200,7 +184,8 @@ PeriodCacheCompute(WindowObject winobj, TfValueType type, Oid periodtype,
 		periods[n].period = PeriodTimestamp(periodtype, period);
 		value = WinGetFuncArgInPartition(winobj, 0, pos, WINDOW_SEEK_HEAD,
 										 false, &periods[n].isnull, NULL);
-		periods[n].value = periods[n].isnull ? 0.0 : TfValueToFloat8(type, value);
+		if (!periods[n].isnull)
+			periods[n].value = TfValueCopy(type, value, partcxt);
 		n++;
 	}
 	MemoryContextSwitchTo(oldcxt);
@@ -318,7 +303,7 @@ pct_change_period(PG_FUNCTION_ARGS)
 	if (previous == NULL || previous->isnull)
 		PG_RETURN_NULL();
 
-	change = PctChange(previous->value, TfValueToFloat8(type, value), &isnull);
+	change = TfChange(type, previous->value, value, &isnull);
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(change);

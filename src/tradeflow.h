@@ -67,6 +67,9 @@ extern bool TfSumIsZero(TfSumKind kind, const TfSum *sum);
 extern float8 TfSumToFloat8(TfSumKind kind, const TfSum *sum);
 extern int	TfSumCompare(TfSumKind kind, const TfSum *a, const TfSum *b);
 extern float8 TfRatio(float8 numerator, float8 denominator, bool *isnull);
+extern float8 TfChange(TfValueType type, Datum previous, Datum current,
+					   bool *isnull);
+extern Datum TfValueCopy(TfValueType type, Datum value, MemoryContext cxt);
 
 /* state.c: reading and writing the binary image of a state */
 typedef struct TfReader

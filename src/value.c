@@ -10,6 +10,7 @@
 
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/float.h"
 #include "utils/fmgrprotos.h"
 
@@ -126,6 +127,34 @@ TfValueCompare(TfValueType type, Datum a, Datum b)
 	pg_unreachable();
 }
 
+/*
+ * Returns a copy of a non-NULL value that lives in cxt (a numeric is also
+ * detoasted).
+ */
+Datum
+TfValueCopy(TfValueType type, Datum value, MemoryContext cxt)
+{
+	if (type == TF_NUMERIC)
+	{
+		Numeric		num = DatumGetNumeric(value);
+		Numeric		copy = MemoryContextAlloc(cxt, VARSIZE(num));
+
+		memcpy(copy, num, VARSIZE(num));
+		return NumericGetDatum(copy);
+	}
+#ifndef USE_FLOAT8_BYVAL
+	if (type == TF_INT8 || type == TF_FLOAT8)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
+		Datum		copy = datumCopy(value, false, sizeof(int64));
+
+		MemoryContextSwitchTo(oldcxt);
+		return copy;
+	}
+#endif
+	return value;
+}
+
 /* Makes sum the total of no values. */
 void
 TfSumInit(TfSum *sum)
@@ -133,22 +162,12 @@ TfSumInit(TfSum *sum)
 	memset(sum, 0, sizeof(TfSum));
 }
 
-/* Returns a copy of num allocated in cxt. */
-static Numeric
-CopyNumeric(Numeric num, MemoryContext cxt)
-{
-	Numeric		copy = MemoryContextAlloc(cxt, VARSIZE(num));
-
-	memcpy(copy, num, VARSIZE(num));
-	return copy;
-}
-
 /* Sets *sum to *sum + num, keeping the total in cxt. */
 static void
 AddNumeric(TfSum *sum, Numeric num, MemoryContext cxt)
 {
 	if (sum->count == 0)
-		sum->v.n = CopyNumeric(num, cxt);
+		sum->v.n = DatumGetNumeric(TfValueCopy(TF_NUMERIC, NumericGetDatum(num), cxt));
 	else
 	{
 		MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
@@ -272,6 +291,61 @@ TfSumCompare(TfSumKind kind, const TfSum *a, const TfSum *b)
 			return (a->v.i > b->v.i) - (a->v.i < b->v.i);
 	}
 	return 0;
+}
+
+/*
+ * Returns the change from previous to current as a fraction, current /
+ * previous - 1, or sets *isnull when previous is zero.
+ *
+ * double precision values use PostgreSQL's float8 arithmetic on exactly
+ * that formula, as plain SQL would.  For numeric and integer values the
+ * difference is taken exactly first and divided by previous in double
+ * precision, so that a change between two close values keeps its digits
+ * (7026845736 against 7026845737 is -1.4231136379364065e-10, not a number
+ * made of rounding error).
+ */
+float8
+TfChange(TfValueType type, Datum previous, Datum current, bool *isnull)
+{
+	switch (type)
+	{
+		case TF_FLOAT8:
+			{
+				float8		ratio = TfRatio(DatumGetFloat8(current),
+											DatumGetFloat8(previous), isnull);
+
+				return *isnull ? 0.0 : float8_mi(ratio, 1.0);
+			}
+		case TF_INT8:
+		case TF_INT4:
+			{
+				int64		p = (type == TF_INT8) ? DatumGetInt64(previous) :
+				DatumGetInt32(previous);
+				int64		c = (type == TF_INT8) ? DatumGetInt64(current) :
+				DatumGetInt32(current);
+
+				return TfRatio((float8) ((int128) c - (int128) p), (float8) p,
+							   isnull);
+			}
+		case TF_NUMERIC:
+			{
+				Numeric		p = DatumGetNumeric(previous);
+				Numeric		c = DatumGetNumeric(current);
+				float8		pf = TfValueToFloat8(TF_NUMERIC, previous);
+
+				/* NaN and infinities: float8 arithmetic on the formula */
+				if (numeric_is_nan(p) || numeric_is_inf(p) ||
+					numeric_is_nan(c) || numeric_is_inf(c))
+					return TfChange(TF_FLOAT8, Float8GetDatum(pf),
+									Float8GetDatum(TfValueToFloat8(TF_NUMERIC, current)),
+									isnull);
+				return TfRatio(DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+																  NumericGetDatum(numeric_sub_opt_error(c, p, NULL)))),
+							   pf, isnull);
+			}
+	}
+	elog(ERROR, "unrecognized tradeflow value type %d", (int) type);
+	pg_unreachable();
 }
 
 /*
