@@ -5,6 +5,7 @@ OBJS = \
 	src/tradeflow.o \
 	src/value.o \
 	src/state.o \
+	src/window.o \
 	src/change.o \
 	src/share.o \
 	src/rank.o

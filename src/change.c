@@ -18,7 +18,6 @@
 #include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
-#include "windowapi.h"
 
 #include "tradeflow.h"
 
@@ -150,6 +149,34 @@ ComparePeriods(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* What the scan of a partition for its periods keeps. */
+typedef struct PeriodScan
+{
+	TfValueType type;
+	Oid			periodtype;
+	PeriodValue *periods;		/* the rows with a period */
+	int64		nperiods;
+	MemoryContext valuecxt;		/* the partition's memory */
+} PeriodScan;
+
+static void
+PeriodScanRow(WindowObject winobj, int64 pos, Datum period, bool isnull,
+			  void *arg)
+{
+	PeriodScan *scan = arg;
+	PeriodValue *p = &scan->periods[scan->nperiods];
+	Datum		value;
+
+	if (isnull)
+		return;
+	p->period = PeriodTimestamp(scan->periodtype, period);
+	value = WinGetFuncArgInPartition(winobj, 0, pos, WINDOW_SEEK_HEAD,
+									 false, &p->isnull, NULL);
+	if (!p->isnull)
+		p->value = TfValueCopy(scan->type, value, scan->valuecxt);
+	scan->nperiods++;
+}
+
 /*
  * Reads the partition's periods and values, sorts them by period and
  * rejects a period that occurs twice.
@@ -158,53 +185,31 @@ static void
 PeriodCacheCompute(WindowObject winobj, TfValueType type, Oid periodtype,
 				   PeriodCache *cache)
 {
-	MemoryContext partcxt = GetMemoryChunkContext(cache);
-	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext,
-												 "pct_change row",
-												 ALLOCSET_SMALL_SIZES);
-	MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
-	int64		nrows = WinGetPartitionRowCount(winobj);
-	PeriodValue *periods;
-	int64		n = 0;
-	int64		pos;
+	PeriodScan	scan;
+	int64		i;
 
-	periods = MemoryContextAllocHuge(partcxt, Max(nrows, 1) * sizeof(PeriodValue));
-	for (pos = 0; pos < nrows; pos++)
-	{
-		bool		isnull;
-		Datum		period;
-		Datum		value;
-
-		CHECK_FOR_INTERRUPTS();
-		MemoryContextReset(rowcxt);
-		period = WinGetFuncArgInPartition(winobj, 1, pos, WINDOW_SEEK_HEAD,
-										  false, &isnull, NULL);
-		if (isnull)
-			continue;
-		periods[n].period = PeriodTimestamp(periodtype, period);
-		value = WinGetFuncArgInPartition(winobj, 0, pos, WINDOW_SEEK_HEAD,
-										 false, &periods[n].isnull, NULL);
-		if (!periods[n].isnull)
-			periods[n].value = TfValueCopy(type, value, partcxt);
-		n++;
-	}
-	MemoryContextSwitchTo(oldcxt);
-	MemoryContextDelete(rowcxt);
+	scan.type = type;
+	scan.periodtype = periodtype;
+	scan.nperiods = 0;
+	scan.periods = TfPartitionAlloc(cache, WinGetPartitionRowCount(winobj) *
+									sizeof(PeriodValue));
+	scan.valuecxt = GetMemoryChunkContext(cache);
+	TfScanPartition(winobj, 1, PeriodScanRow, &scan);
 
 	/* rows usually come ordered by period: qsort notices that quickly */
-	qsort(periods, n, sizeof(PeriodValue), ComparePeriods);
-	for (pos = 1; pos < n; pos++)
+	qsort(scan.periods, scan.nperiods, sizeof(PeriodValue), ComparePeriods);
+	for (i = 1; i < scan.nperiods; i++)
 	{
-		if (periods[pos].period == periods[pos - 1].period)
+		if (scan.periods[i].period == scan.periods[i - 1].period)
 			ereport(ERROR,
 					(errcode(ERRCODE_CARDINALITY_VIOLATION),
 					 errmsg("pct_change found more than one row for period %s in a partition",
-							PeriodText(periodtype, periods[pos].period)),
+							PeriodText(periodtype, scan.periods[i].period)),
 					 errhint("Aggregate the series to one row per period first, for example with GROUP BY and sum(), or add the columns that tell the rows apart to PARTITION BY.")));
 	}
 
-	cache->periods = periods;
-	cache->nperiods = n;
+	cache->periods = scan.periods;
+	cache->nperiods = scan.nperiods;
 	cache->computed = true;
 }
 

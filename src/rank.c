@@ -16,7 +16,6 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
-#include "windowapi.h"
 
 #include "tradeflow.h"
 
@@ -264,34 +263,8 @@ PartnerTotalsRead(TfReader *r, MemoryContext parent)
 	return state;
 }
 
-PG_FUNCTION_INFO_V1(partner_totals_in);
-Datum
-partner_totals_in(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(TfStateIn(&PartnerTotalsMethods, PG_GETARG_CSTRING(0)));
-}
-
-PG_FUNCTION_INFO_V1(partner_totals_out);
-Datum
-partner_totals_out(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_CSTRING(TfStateOut(&PartnerTotalsMethods, PG_GETARG_DATUM(0)));
-}
-
-PG_FUNCTION_INFO_V1(partner_totals_recv);
-Datum
-partner_totals_recv(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(TfStateRecv(&PartnerTotalsMethods,
-								(StringInfo) PG_GETARG_POINTER(0)));
-}
-
-PG_FUNCTION_INFO_V1(partner_totals_send);
-Datum
-partner_totals_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(TfStateSend(&PartnerTotalsMethods, PG_GETARG_DATUM(0)));
-}
+/* partner_totals_in, _out, _recv and _send */
+TF_STATE_IO_FUNCTIONS(partner_totals, PartnerTotalsMethods);
 
 /* Returns the partner type of argument argno. */
 static PartnerKeyType
@@ -486,59 +459,61 @@ CompareDescending(const void *a, const void *b, void *arg)
 						  ((const RankedValue *) a)->value);
 }
 
+/* What the scan of a partition for its ranks keeps. */
+typedef struct RankScan
+{
+	TfValueType type;
+	RankedValue *values;		/* the non-NULL values */
+	int64		nvalues;
+	MemoryContext valuecxt;
+} RankScan;
+
+static void
+RankScanRow(WindowObject winobj, int64 pos, Datum value, bool isnull, void *arg)
+{
+	RankScan   *scan = arg;
+
+	if (isnull)
+		return;
+	scan->values[scan->nvalues].value = TfValueCopy(scan->type, value,
+													scan->valuecxt);
+	scan->values[scan->nvalues].pos = pos;
+	scan->nvalues++;
+}
+
 /* Ranks the partition's non-NULL values, largest first, ties 1, 2, 2, 4. */
 static void
 RankWindowCompute(WindowObject winobj, TfValueType type, RankWindowCache *cache)
 {
-	MemoryContext partcxt = GetMemoryChunkContext(cache);
-	MemoryContext valuecxt = AllocSetContextCreate(CurrentMemoryContext,
-												   "rank_partner values",
-												   ALLOCSET_DEFAULT_SIZES);
-	MemoryContext oldcxt = MemoryContextSwitchTo(valuecxt);
 	int64		nrows = WinGetPartitionRowCount(winobj);
-	RankedValue *values;
-	int64		nvalues = 0;
-	int64		pos;
+	RankScan	scan;
 	int64		i;
 
-	cache->ranks = MemoryContextAllocHuge(partcxt,
-										  Max(nrows, 1) * sizeof(int64));
-	memset(cache->ranks, 0, Max(nrows, 1) * sizeof(int64));
-	values = MemoryContextAllocHuge(valuecxt,
-									Max(nrows, 1) * sizeof(RankedValue));
+	scan.type = type;
+	scan.nvalues = 0;
+	scan.valuecxt = AllocSetContextCreate(CurrentMemoryContext,
+										  "rank_partner values",
+										  ALLOCSET_DEFAULT_SIZES);
+	scan.values = MemoryContextAllocHuge(scan.valuecxt,
+										 Max(nrows, 1) * sizeof(RankedValue));
+	TfScanPartition(winobj, 0, RankScanRow, &scan);
 
-	for (pos = 0; pos < nrows; pos++)
+	qsort_arg(scan.values, scan.nvalues, sizeof(RankedValue),
+			  CompareDescending, &type);
+
+	cache->ranks = TfPartitionAlloc(cache, nrows * sizeof(int64));
+	for (i = 0; i < scan.nvalues; i++)
 	{
-		bool		isnull;
-		Datum		value;
+		RankedValue *v = &scan.values[i];
 
 		CHECK_FOR_INTERRUPTS();
-		value = WinGetFuncArgInPartition(winobj, 0, pos, WINDOW_SEEK_HEAD,
-										 false, &isnull, NULL);
-		if (isnull)
-			continue;
-		if (type == TF_NUMERIC)
-			value = PointerGetDatum(PG_DETOAST_DATUM_COPY(value));
-		values[nvalues].value = value;
-		values[nvalues].pos = pos;
-		nvalues++;
+		if (i > 0 && TfValueCompare(type, v[-1].value, v->value) == 0)
+			cache->ranks[v->pos] = cache->ranks[v[-1].pos];
+		else
+			cache->ranks[v->pos] = i + 1;
 	}
 
-	qsort_arg(values, nvalues, sizeof(RankedValue), CompareDescending, &type);
-
-	for (i = 0; i < nvalues; i++)
-	{
-		int64		rank = i + 1;
-
-		CHECK_FOR_INTERRUPTS();
-		if (i > 0 && TfValueCompare(type, values[i - 1].value,
-									values[i].value) == 0)
-			rank = cache->ranks[values[i - 1].pos];
-		cache->ranks[values[i].pos] = rank;
-	}
-
-	MemoryContextSwitchTo(oldcxt);
-	MemoryContextDelete(valuecxt);
+	MemoryContextDelete(scan.valuecxt);
 	cache->computed = true;
 }
 

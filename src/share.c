@@ -10,9 +10,7 @@
 #include "postgres.h"
 
 #include "libpq/pqformat.h"
-#include "miscadmin.h"
 #include "utils/memutils.h"
-#include "windowapi.h"
 
 #include "tradeflow.h"
 
@@ -106,34 +104,8 @@ ShareOf(TfSumKind kind, const TfSum *part, const TfSum *whole, bool *isnull)
 				   isnull);
 }
 
-PG_FUNCTION_INFO_V1(trade_share_state_in);
-Datum
-trade_share_state_in(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(TfStateIn(&ShareStateMethods, PG_GETARG_CSTRING(0)));
-}
-
-PG_FUNCTION_INFO_V1(trade_share_state_out);
-Datum
-trade_share_state_out(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_CSTRING(TfStateOut(&ShareStateMethods, PG_GETARG_DATUM(0)));
-}
-
-PG_FUNCTION_INFO_V1(trade_share_state_recv);
-Datum
-trade_share_state_recv(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_DATUM(TfStateRecv(&ShareStateMethods,
-								(StringInfo) PG_GETARG_POINTER(0)));
-}
-
-PG_FUNCTION_INFO_V1(trade_share_state_send);
-Datum
-trade_share_state_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(TfStateSend(&ShareStateMethods, PG_GETARG_DATUM(0)));
-}
+/* trade_share_state_in, _out, _recv and _send */
+TF_STATE_IO_FUNCTIONS(trade_share_state, ShareStateMethods);
 
 /*
  * trade_share_transfn(state, value, is_part): adds a row to the totals.
@@ -217,42 +189,43 @@ typedef struct ShareWindowCache
 	float8		total;
 } ShareWindowCache;
 
+/* What the scan of a partition for its total keeps. */
+typedef struct ShareScan
+{
+	TfValueType type;
+	TfSum		total;
+	MemoryContext sumcxt;
+} ShareScan;
+
+static void
+ShareScanRow(WindowObject winobj, int64 pos, Datum value, bool isnull, void *arg)
+{
+	ShareScan  *scan = arg;
+
+	if (!isnull)
+		TfSumAddValue(&scan->total, scan->type, value, scan->sumcxt);
+}
+
 /* Computes the exact total of the partition's non-NULL values. */
 static void
 ShareWindowTotal(WindowObject winobj, TfValueType type, ShareWindowCache *cache)
 {
 	TfSumKind	kind = TfSumKindOf(type);
-	MemoryContext sumcxt = AllocSetContextCreate(CurrentMemoryContext,
-												 "trade_share total",
-												 ALLOCSET_SMALL_SIZES);
-	MemoryContext rowcxt = AllocSetContextCreate(sumcxt,
-												 "trade_share row",
-												 ALLOCSET_SMALL_SIZES);
-	MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
-	int64		nrows = WinGetPartitionRowCount(winobj);
-	TfSum		total;
-	int64		pos;
+	ShareScan	scan;
 
-	TfSumInit(&total);
-	for (pos = 0; pos < nrows; pos++)
-	{
-		bool		isnull;
-		Datum		value;
+	scan.type = type;
+	TfSumInit(&scan.total);
+	scan.sumcxt = AllocSetContextCreate(CurrentMemoryContext,
+										"trade_share total",
+										ALLOCSET_SMALL_SIZES);
+	TfScanPartition(winobj, 0, ShareScanRow, &scan);
 
-		CHECK_FOR_INTERRUPTS();
-		value = WinGetFuncArgInPartition(winobj, 0, pos, WINDOW_SEEK_HEAD,
-										 false, &isnull, NULL);
-		if (!isnull)
-			TfSumAddValue(&total, type, value, sumcxt);
-		MemoryContextReset(rowcxt);
-	}
-	MemoryContextSwitchTo(oldcxt);
-
-	cache->total_usable = total.count > 0 && !TfSumIsZero(kind, &total);
+	cache->total_usable = scan.total.count > 0 &&
+		!TfSumIsZero(kind, &scan.total);
 	if (cache->total_usable)
-		cache->total = TfSumToFloat8(kind, &total);
+		cache->total = TfSumToFloat8(kind, &scan.total);
 	cache->computed = true;
-	MemoryContextDelete(sumcxt);
+	MemoryContextDelete(scan.sumcxt);
 }
 
 /*

@@ -14,6 +14,7 @@
 #include "lib/stringinfo.h"
 #include "utils/expandeddatum.h"
 #include "utils/numeric.h"
+#include "windowapi.h"
 
 #ifndef HAVE_INT128
 #error "tradeflow needs a compiler with a 128-bit integer type"
@@ -70,6 +71,13 @@ extern float8 TfRatio(float8 numerator, float8 denominator, bool *isnull);
 extern float8 TfChange(TfValueType type, Datum previous, Datum current,
 					   bool *isnull);
 extern Datum TfValueCopy(TfValueType type, Datum value, MemoryContext cxt);
+
+/* window.c */
+typedef void (*TfRowVisitor) (WindowObject winobj, int64 pos, Datum value,
+							  bool isnull, void *arg);
+extern void TfScanPartition(WindowObject winobj, int argno,
+							TfRowVisitor visit, void *arg);
+extern void *TfPartitionAlloc(void *partition_local, Size size);
 
 /* state.c: reading and writing the binary image of a state */
 typedef struct TfReader
@@ -131,5 +139,36 @@ extern Datum TfStateIn(const TfStateMethods *methods, const char *str);
 extern char *TfStateOut(const TfStateMethods *methods, Datum d);
 extern Datum TfStateRecv(const TfStateMethods *methods, StringInfo buf);
 extern bytea *TfStateSend(const TfStateMethods *methods, Datum d);
+
+/*
+ * Defines the input, output, receive and send functions of the state type
+ * typname, whose methods are the TfStateMethods methods.
+ */
+#define TF_STATE_IO_FUNCTIONS(typname, methods) \
+PG_FUNCTION_INFO_V1(typname##_in); \
+Datum \
+typname##_in(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_DATUM(TfStateIn(&(methods), PG_GETARG_CSTRING(0))); \
+} \
+PG_FUNCTION_INFO_V1(typname##_out); \
+Datum \
+typname##_out(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_CSTRING(TfStateOut(&(methods), PG_GETARG_DATUM(0))); \
+} \
+PG_FUNCTION_INFO_V1(typname##_recv); \
+Datum \
+typname##_recv(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_DATUM(TfStateRecv(&(methods), (StringInfo) PG_GETARG_POINTER(0))); \
+} \
+PG_FUNCTION_INFO_V1(typname##_send); \
+Datum \
+typname##_send(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_BYTEA_P(TfStateSend(&(methods), PG_GETARG_DATUM(0))); \
+} \
+extern int	no_such_variable
 
 #endif							/* TRADEFLOW_H */
