@@ -21,98 +21,245 @@
 
 #define PARTNER_TOTALS_VERSION 1
 
-/* Partners are text or bigint; a key holds the text's bytes or the int64. */
+/* Partners are text or bigint. */
 typedef enum PartnerKeyType
 {
 	PARTNER_TEXT = 1,
 	PARTNER_BIGINT = 2
 } PartnerKeyType;
 
+/* A partner as the aggregate sees it: the text's bytes, or the int64's. */
 typedef struct PartnerKey
 {
 	const char *data;
 	int32		len;
 } PartnerKey;
 
-typedef struct PartnerEntry
-{
-	PartnerKey	key;
-	uint32		hash;
-	char		status;
-	TfSum		sum;
-} PartnerEntry;
-
-#define SH_PREFIX		partnerhash
-#define SH_ELEMENT_TYPE PartnerEntry
-#define SH_KEY_TYPE		PartnerKey
-#define SH_KEY			key
-#define SH_HASH_KEY(tb, k) hash_bytes((const unsigned char *) (k).data, (k).len)
-#define SH_EQUAL(tb, a, b) ((a).len == (b).len && memcmp((a).data, (b).data, (a).len) == 0)
-#define SH_SCOPE		static inline
-#define SH_STORE_HASH
-#define SH_GET_HASH(tb, a) ((a)->hash)
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
-
-/* State of the rank_partner aggregate: each partner's total, and the target. */
+/*
+ * State of the rank_partner aggregate: a flat varlena holding a hash table
+ * of partners with open addressing.  After the header come nbuckets
+ * offsets (0 for an empty bucket) of the partners' entries; then the
+ * entries and the target, each at a MAXALIGNed offset from the start of the
+ * state.  The table is updated in place; an entry whose numeric total
+ * outgrows its slot moves to the free space at the end, and when that runs
+ * out the state is rebuilt, compacted, twice as large.
+ */
 typedef struct PartnerTotals
 {
-	TfState		common;
-	TfSumKind	kind;
-	PartnerKeyType keytype;
-	bool		has_target;
-	PartnerKey	target;
-	partnerhash_hash *partners;
+	int32		vl_len_;		/* varlena header (do not touch directly!) */
+	uint8		version;
+	uint8		kind;			/* a TfSumKind */
+	uint8		keytype;		/* a PartnerKeyType */
+	uint8		unused;
+	int32		nbuckets;		/* a power of two */
+	int32		npartners;
+	int32		used;			/* bytes in use: free space starts here */
+	int32		target;			/* offset of the target's entry, or 0 */
+	int32		buckets[FLEXIBLE_ARRAY_MEMBER];
 } PartnerTotals;
 
-static void PartnerTotalsWrite(void *state, StringInfo buf);
-static void *PartnerTotalsRead(TfReader *r, MemoryContext parent);
-
-static const TfStateMethods PartnerTotalsMethods = {
-	"partner_totals",
-	PartnerTotalsWrite,
-	PartnerTotalsRead
-};
-
-/* Returns a new state with no partners, below parent. */
-static PartnerTotals *
-PartnerTotalsCreate(TfSumKind kind, PartnerKeyType keytype, MemoryContext parent)
+/* A partner: its hash and key, then (for partners, not the target) a slot. */
+typedef struct PartnerEntry
 {
-	PartnerTotals *state = TfStateCreate(&PartnerTotalsMethods,
-										 sizeof(PartnerTotals), parent);
+	uint32		hash;
+	int32		keylen;
+	char		key[FLEXIBLE_ARRAY_MEMBER];
+} PartnerEntry;
 
-	state->kind = kind;
-	state->keytype = keytype;
-	state->partners = partnerhash_create(state->common.hdr.eoh_context, 64,
-										 NULL);
+#define EntryAt(state, off) ((PartnerEntry *) ((char *) (state) + (off)))
+#define EntryKeyBytes(keylen) MAXALIGN(offsetof(PartnerEntry, key) + (keylen))
+#define EntrySlot(entry) \
+	((TfSlot *) ((char *) (entry) + EntryKeyBytes((entry)->keylen)))
+#define EntryBytes(keylen, slotsize) \
+	(EntryKeyBytes(keylen) + TF_SLOT_BYTES(slotsize))
+#define HeaderBytes(nbuckets) \
+	MAXALIGN(offsetof(PartnerTotals, buckets) + (nbuckets) * sizeof(int32))
+
+#define INITIAL_BUCKETS 16
+#define INITIAL_SPACE 512
+
+/* What is added to a partner's total: one value, or another total. */
+typedef struct Addend
+{
+	TfValueType type;			/* of value; ignored for a total */
+	Datum		value;
+	const TfSum *sum;			/* a total, or NULL for a value */
+} Addend;
+
+static uint32
+KeyHash(PartnerKey key)
+{
+	return hash_bytes((const unsigned char *) key.data, key.len);
+}
+
+static bool
+EntryHasKey(const PartnerEntry *entry, uint32 hash, PartnerKey key)
+{
+	return entry->hash == hash && entry->keylen == key.len &&
+		memcmp(entry->key, key.data, key.len) == 0;
+}
+
+/* Returns a new state with no partners, of the given size, in the current memory context. */
+static PartnerTotals *
+PartnersNew(TfSumKind kind, PartnerKeyType keytype, int32 nbuckets, Size size)
+{
+	PartnerTotals *state;
+
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("rank_partner has too many partners in one group")));
+	state = palloc0(size);
+	SET_VARSIZE(state, size);
+	state->version = PARTNER_TOTALS_VERSION;
+	state->kind = (uint8) kind;
+	state->keytype = (uint8) keytype;
+	state->nbuckets = nbuckets;
+	state->used = HeaderBytes(nbuckets);
 	return state;
 }
 
-/* Returns a copy of key in the state's memory. */
-static PartnerKey
-CopyKey(PartnerTotals *state, PartnerKey key)
+/*
+ * Returns the bucket of a partner: the one holding its entry, or the empty
+ * one where it belongs.
+ */
+static int32
+FindBucket(const PartnerTotals *state, uint32 hash, PartnerKey key)
 {
-	char	   *data = MemoryContextAlloc(state->common.hdr.eoh_context,
-										  Max(key.len, 1));
+	int32		mask = state->nbuckets - 1;
+	int32		b = hash & mask;
 
-	memcpy(data, key.data, key.len);
-	key.data = data;
-	return key;
+	while (state->buckets[b] != 0 &&
+		   !EntryHasKey(EntryAt(state, state->buckets[b]), hash, key))
+		b = (b + 1) & mask;
+	return b;
 }
 
-/* Returns the entry of a partner, created with no value if it is new. */
-static PartnerEntry *
-PartnerEntryFor(PartnerTotals *state, PartnerKey key, bool *found)
+/* Appends a copy of an entry of the given size; returns its offset. */
+static int32
+AppendEntry(PartnerTotals *state, const void *entry, Size bytes)
 {
-	PartnerEntry *entry = partnerhash_insert(state->partners, key, found);
+	int32		off = state->used;
 
-	if (!*found)
+	Assert(off + bytes <= VARSIZE(state));
+	memcpy((char *) state + off, entry, bytes);
+	state->used += bytes;
+	return off;
+}
+
+/*
+ * Returns a state with room for an entry of the given size (and for one
+ * more partner, if new_partner): the state itself, or a larger, compacted
+ * copy in the current memory context.
+ */
+static PartnerTotals *
+MakeRoom(PartnerTotals *state, Size bytes, bool new_partner)
+{
+	int32		nbuckets = state->nbuckets;
+	Size		live = 0;
+	PartnerTotals *grown;
+	int32		b;
+
+	if (new_partner && (state->npartners + 1) * 4 > nbuckets * 3)
+		nbuckets *= 2;
+	else if (state->used + bytes <= VARSIZE(state))
+		return state;
+
+	for (b = 0; b < state->nbuckets; b++)
 	{
-		entry->key = CopyKey(state, key);
-		TfSumInit(&entry->sum);
+		if (state->buckets[b] != 0)
+		{
+			PartnerEntry *entry = EntryAt(state, state->buckets[b]);
+
+			live += EntryBytes(entry->keylen, EntrySlot(entry)->size);
+		}
 	}
-	return entry;
+	if (state->target != 0)
+		live += EntryKeyBytes(EntryAt(state, state->target)->keylen);
+
+	grown = PartnersNew((TfSumKind) state->kind,
+						(PartnerKeyType) state->keytype, nbuckets,
+						2 * (HeaderBytes(nbuckets) + live + bytes));
+	if (state->target != 0)
+	{
+		PartnerEntry *target = EntryAt(state, state->target);
+
+		grown->target = AppendEntry(grown, target, EntryKeyBytes(target->keylen));
+	}
+	for (b = 0; b < state->nbuckets; b++)
+	{
+		PartnerEntry *entry;
+		PartnerKey	key;
+
+		if (state->buckets[b] == 0)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		entry = EntryAt(state, state->buckets[b]);
+		key.data = entry->key;
+		key.len = entry->keylen;
+		grown->buckets[FindBucket(grown, entry->hash, key)] =
+			AppendEntry(grown, entry,
+						EntryBytes(entry->keylen, EntrySlot(entry)->size));
+	}
+	grown->npartners = state->npartners;
+	return grown;
+}
+
+/* Appends an entry for a partner with the total sum; returns its offset. */
+static int32
+AppendPartner(PartnerTotals *state, uint32 hash, PartnerKey key,
+			  const TfSum *sum, int32 slotsize)
+{
+	PartnerEntry *entry = EntryAt(state, state->used);
+
+	entry->hash = hash;
+	entry->keylen = key.len;
+	memcpy(entry->key, key.data, key.len);
+	TfSlotInit(EntrySlot(entry), slotsize);
+	TfSlotPut(EntrySlot(entry), (TfSumKind) state->kind, sum);
+	state->used += EntryBytes(key.len, slotsize);
+	return (char *) entry - (char *) state;
+}
+
+/*
+ * Adds to the total of a partner, creating its entry if it is new.  Returns
+ * the state, changed in place, or a larger copy.
+ */
+static PartnerTotals *
+AddToPartner(PartnerTotals *state, PartnerKey key, const Addend *add)
+{
+	TfSumKind	kind = (TfSumKind) state->kind;
+	uint32		hash = KeyHash(key);
+	int32		b = FindBucket(state, hash, key);
+	bool		is_new = state->buckets[b] == 0;
+	TfSum		grown;
+	int32		slotsize;
+
+	if (!is_new)
+	{
+		TfSlot	   *slot = EntrySlot(EntryAt(state, state->buckets[b]));
+
+		if (add->sum != NULL ? TfSlotAddSum(slot, kind, add->sum, &grown) :
+			TfSlotAddValue(slot, kind, add->type, add->value, &grown))
+			return state;
+		/* the total outgrew its slot: the entry moves to a larger one */
+	}
+	else
+	{
+		TfSumInit(&grown);
+		if (add->sum != NULL)
+			TfSumAddSum(&grown, kind, add->sum);
+		else
+			TfSumAddValue(&grown, add->type, add->value);
+	}
+
+	slotsize = TfSlotDataSize(kind, &grown, true);
+	state = MakeRoom(state, EntryBytes(key.len, slotsize), is_new);
+	b = FindBucket(state, hash, key);
+	state->buckets[b] = AppendPartner(state, hash, key, &grown, slotsize);
+	if (is_new)
+		state->npartners++;
+	return state;
 }
 
 /* Returns the text of a key, for messages. */
@@ -129,23 +276,48 @@ KeyText(PartnerKeyType keytype, PartnerKey key)
 	return pnstrdup(key.data, key.len);
 }
 
-/* Sets the state's target, or checks that it is the same as before. */
-static void
-SetTarget(PartnerTotals *state, PartnerKey target)
+/* Returns the target of a state that has one. */
+static PartnerKey
+TargetKey(const PartnerTotals *state)
 {
-	if (!state->has_target)
+	PartnerEntry *target = EntryAt(state, state->target);
+	PartnerKey	key;
+
+	key.data = target->key;
+	key.len = target->keylen;
+	return key;
+}
+
+/*
+ * Sets the state's target, or checks that it is the same as before.
+ * Returns the state, or a larger copy.
+ */
+static PartnerTotals *
+SetTarget(PartnerTotals *state, PartnerKey key)
+{
+	PartnerEntry *target;
+
+	if (state->target != 0)
 	{
-		state->target = CopyKey(state, target);
-		state->has_target = true;
+		PartnerKey	old = TargetKey(state);
+
+		if (old.len != key.len || memcmp(old.data, key.data, key.len) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("rank_partner target must be the same for all rows of a group"),
+					 errdetail("Found targets \"%s\" and \"%s\".",
+							   KeyText((PartnerKeyType) state->keytype, old),
+							   KeyText((PartnerKeyType) state->keytype, key))));
+		return state;
 	}
-	else if (!(state->target.len == target.len &&
-			   memcmp(state->target.data, target.data, target.len) == 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("rank_partner target must be the same for all rows of a group"),
-				 errdetail("Found targets \"%s\" and \"%s\".",
-						   KeyText(state->keytype, state->target),
-						   KeyText(state->keytype, target))));
+	state = MakeRoom(state, EntryKeyBytes(key.len), false);
+	target = EntryAt(state, state->used);
+	target->hash = KeyHash(key);
+	target->keylen = key.len;
+	memcpy(target->key, key.data, key.len);
+	state->target = state->used;
+	state->used += EntryKeyBytes(key.len);
+	return state;
 }
 
 /* Writes a key: its length, then the text's bytes or the big-endian int64. */
@@ -183,7 +355,7 @@ ReadKey(TfReader *r, PartnerKeyType keytype)
 	}
 	key.data = TfReadBytes(r, key.len);
 	if (memchr(key.data, '\0', key.len) != NULL ||
-			 !pg_verify_mbstr(GetDatabaseEncoding(), key.data, key.len, true))
+		!pg_verify_mbstr(GetDatabaseEncoding(), key.data, key.len, true))
 		TfReadInvalid(r, "A partner is not valid text in the database encoding.");
 	return key;
 }
@@ -194,29 +366,38 @@ ReadKey(TfReader *r, PartnerKeyType keytype)
  * partner and its total.
  */
 static void
-PartnerTotalsWrite(void *p, StringInfo buf)
+PartnerTotalsWrite(const void *p, StringInfo buf)
 {
-	PartnerTotals *state = p;
-	partnerhash_iterator it;
-	PartnerEntry *entry;
+	const PartnerTotals *state = p;
+	PartnerKeyType keytype = (PartnerKeyType) state->keytype;
+	int32		b;
 
 	pq_sendbyte(buf, PARTNER_TOTALS_VERSION);
-	pq_sendbyte(buf, (uint8) state->kind);
-	pq_sendbyte(buf, (uint8) state->keytype);
-	pq_sendbyte(buf, state->has_target ? 1 : 0);
-	if (state->has_target)
-		WriteKey(buf, state->keytype, state->target);
-	pq_sendint32(buf, state->partners->members);
-	partnerhash_start_iterate(state->partners, &it);
-	while ((entry = partnerhash_iterate(state->partners, &it)) != NULL)
+	pq_sendbyte(buf, state->kind);
+	pq_sendbyte(buf, state->keytype);
+	pq_sendbyte(buf, state->target != 0 ? 1 : 0);
+	if (state->target != 0)
+		WriteKey(buf, keytype, TargetKey(state));
+	pq_sendint32(buf, state->npartners);
+	for (b = 0; b < state->nbuckets; b++)
 	{
-		WriteKey(buf, state->keytype, entry->key);
-		TfWriteSum(buf, state->kind, &entry->sum);
+		PartnerEntry *entry;
+		PartnerKey	key;
+		TfSum		sum;
+
+		if (state->buckets[b] == 0)
+			continue;
+		entry = EntryAt(state, state->buckets[b]);
+		key.data = entry->key;
+		key.len = entry->keylen;
+		WriteKey(buf, keytype, key);
+		TfSlotGet(EntrySlot(entry), (TfSumKind) state->kind, &sum);
+		TfWriteSum(buf, (TfSumKind) state->kind, &sum);
 	}
 }
 
 static void *
-PartnerTotalsRead(TfReader *r, MemoryContext parent)
+PartnerTotalsRead(TfReader *r)
 {
 	uint8		version = TfReadByte(r);
 	uint8		kind;
@@ -238,30 +419,38 @@ PartnerTotalsRead(TfReader *r, MemoryContext parent)
 	if (has_target > 1)
 		TfReadInvalid(r, "The value has an invalid target flag.");
 
-	state = PartnerTotalsCreate((TfSumKind) kind, (PartnerKeyType) keytype,
-								parent);
+	state = PartnersNew((TfSumKind) kind, (PartnerKeyType) keytype,
+						INITIAL_BUCKETS,
+						HeaderBytes(INITIAL_BUCKETS) + INITIAL_SPACE);
 	if (has_target)
-		SetTarget(state, ReadKey(r, state->keytype));
+		state = SetTarget(state, ReadKey(r, (PartnerKeyType) keytype));
 
 	npartners = TfReadInt32(r);
 	if (npartners < 0)
 		TfReadInvalid(r, "The value has a negative number of partners.");
 	for (i = 0; i < npartners; i++)
 	{
-		PartnerKey	key = ReadKey(r, state->keytype);
-		bool		found;
-		PartnerEntry *entry;
+		PartnerKey	key = ReadKey(r, (PartnerKeyType) keytype);
+		TfSum		sum;
+		Addend		add;
 
 		CHECK_FOR_INTERRUPTS();
-		entry = PartnerEntryFor(state, key, &found);
-		if (found)
-			TfReadInvalid(r, "The value lists a partner twice.");
-		TfReadSum(r, state->kind, &entry->sum, state->common.hdr.eoh_context);
-		if (entry->sum.count == 0)
+		TfReadSum(r, (TfSumKind) kind, &sum);
+		if (sum.count == 0)
 			TfReadInvalid(r, "The value lists a partner without a value.");
+		if (state->buckets[FindBucket(state, KeyHash(key), key)] != 0)
+			TfReadInvalid(r, "The value lists a partner twice.");
+		add.sum = &sum;
+		state = AddToPartner(state, key, &add);
 	}
 	return state;
 }
+
+static const TfStateMethods PartnerTotalsMethods = {
+	"partner_totals",
+	PartnerTotalsWrite,
+	PartnerTotalsRead
+};
 
 /* partner_totals_in, _out, _recv and _send */
 TF_STATE_IO_FUNCTIONS(partner_totals, PartnerTotalsMethods);
@@ -312,8 +501,11 @@ ArgKey(FunctionCallInfo fcinfo, int argno, PartnerKeyType keytype,
 
 /* Checks that a state holds partners and totals of the caller's types. */
 static void
-CheckPartnerTypes(PartnerTotals *state, TfSumKind kind, PartnerKeyType keytype)
+CheckPartnerTypes(const PartnerTotals *state, TfSumKind kind,
+				  PartnerKeyType keytype)
 {
+	if (state->version != PARTNER_TOTALS_VERSION)
+		elog(ERROR, "partner_totals of unknown version %d", state->version);
 	if (state->kind != kind || state->keytype != keytype)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -331,67 +523,63 @@ rank_partner_transfn(PG_FUNCTION_ARGS)
 	PartnerKeyType keytype = ArgKeyType(fcinfo, 1);
 	TfValueType type = TfArgValueType(fcinfo, 2);
 	TfSumKind	kind = TfSumKindOf(type);
-	bool		in_aggregate;
-	MemoryContext cxt = TfStateContext(fcinfo, &in_aggregate);
 	PartnerTotals *state;
-	bool		changed = false;
 	int64		storage;
 
 	if (PG_ARGISNULL(0))
-		state = PartnerTotalsCreate(kind, keytype, cxt);
+		state = PartnersNew(kind, keytype, INITIAL_BUCKETS,
+							HeaderBytes(INITIAL_BUCKETS) + INITIAL_SPACE);
 	else
 	{
-		state = TfStateForUpdate(fcinfo, &PartnerTotalsMethods, 0, cxt,
-								 in_aggregate);
+		state = TfStateArg(fcinfo, 0, true);
 		CheckPartnerTypes(state, kind, keytype);
 	}
 
 	if (!PG_ARGISNULL(3))
-	{
-		bool		had_target = state->has_target;
-
-		SetTarget(state, ArgKey(fcinfo, 3, keytype, &storage));
-		changed = !had_target;
-	}
+		state = SetTarget(state, ArgKey(fcinfo, 3, keytype, &storage));
 
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
 	{
-		bool		found;
-		PartnerEntry *entry = PartnerEntryFor(state,
-											  ArgKey(fcinfo, 1, keytype, &storage),
-											  &found);
+		Addend		add;
 
-		TfSumAddValue(&entry->sum, type, PG_GETARG_DATUM(2),
-					  state->common.hdr.eoh_context);
-		changed = true;
+		add.type = type;
+		add.value = PG_GETARG_DATUM(2);
+		add.sum = NULL;
+		state = AddToPartner(state, ArgKey(fcinfo, 1, keytype, &storage), &add);
 	}
-
-	if (changed)
-		TfStateChanged(&state->common);
-	return TfStateResult(&state->common, in_aggregate);
+	PG_RETURN_POINTER(state);
 }
 
-static void
-PartnerTotalsMerge(void *into, void *from)
+static void *
+PartnerTotalsMerge(void *into, const void *from)
 {
-	PartnerTotals *a = into;
-	PartnerTotals *b = from;
-	partnerhash_iterator it;
-	PartnerEntry *entry;
+	PartnerTotals *state = into;
+	const PartnerTotals *other = from;
+	TfSumKind	kind = (TfSumKind) other->kind;
+	int32		b;
 
-	CheckPartnerTypes(a, b->kind, b->keytype);
-	if (b->has_target)
-		SetTarget(a, b->target);
-	partnerhash_start_iterate(b->partners, &it);
-	while ((entry = partnerhash_iterate(b->partners, &it)) != NULL)
+	CheckPartnerTypes(other, kind, (PartnerKeyType) other->keytype);
+	CheckPartnerTypes(state, kind, (PartnerKeyType) other->keytype);
+	if (other->target != 0)
+		state = SetTarget(state, TargetKey(other));
+	for (b = 0; b < other->nbuckets; b++)
 	{
-		bool		found;
-		PartnerEntry *mine = PartnerEntryFor(a, entry->key, &found);
+		PartnerEntry *entry;
+		PartnerKey	key;
+		TfSum		sum;
+		Addend		add;
 
+		if (other->buckets[b] == 0)
+			continue;
 		CHECK_FOR_INTERRUPTS();
-		TfSumAddSum(&mine->sum, a->kind, &entry->sum,
-					a->common.hdr.eoh_context);
+		entry = EntryAt(other, other->buckets[b]);
+		key.data = entry->key;
+		key.len = entry->keylen;
+		TfSlotGet(EntrySlot(entry), kind, &sum);
+		add.sum = &sum;
+		state = AddToPartner(state, key, &add);
 	}
+	return state;
 }
 
 /*
@@ -402,7 +590,7 @@ PG_FUNCTION_INFO_V1(rank_partner_combine);
 Datum
 rank_partner_combine(PG_FUNCTION_ARGS)
 {
-	return TfStateCombine(fcinfo, &PartnerTotalsMethods, PartnerTotalsMerge);
+	return TfStateCombine(fcinfo, PartnerTotalsMerge);
 }
 
 /*
@@ -413,24 +601,32 @@ PG_FUNCTION_INFO_V1(rank_partner_final);
 Datum
 rank_partner_final(PG_FUNCTION_ARGS)
 {
-	PartnerTotals *state = TfStateReadOnly(&PartnerTotalsMethods,
-										   PG_GETARG_DATUM(0));
-	PartnerEntry *target;
-	partnerhash_iterator it;
-	PartnerEntry *entry;
+	const PartnerTotals *state = TfStateArg(fcinfo, 0, false);
+	TfSumKind	kind = (TfSumKind) state->kind;
+	PartnerKey	target;
+	int32		tb;
+	TfSum		target_sum;
 	int64		rank = 1;
+	int32		b;
 
-	if (!state->has_target)
+	CheckPartnerTypes(state, kind, (PartnerKeyType) state->keytype);
+	if (state->target == 0)
 		PG_RETURN_NULL();
-	target = partnerhash_lookup(state->partners, state->target);
-	if (target == NULL)
+	target = TargetKey(state);
+	tb = FindBucket(state, KeyHash(target), target);
+	if (state->buckets[tb] == 0)
 		PG_RETURN_NULL();
+	TfSlotGet(EntrySlot(EntryAt(state, state->buckets[tb])), kind, &target_sum);
 
-	partnerhash_start_iterate(state->partners, &it);
-	while ((entry = partnerhash_iterate(state->partners, &it)) != NULL)
+	for (b = 0; b < state->nbuckets; b++)
 	{
+		TfSum		sum;
+
+		if (state->buckets[b] == 0)
+			continue;
 		CHECK_FOR_INTERRUPTS();
-		if (TfSumCompare(state->kind, &entry->sum, &target->sum) > 0)
+		TfSlotGet(EntrySlot(EntryAt(state, state->buckets[b])), kind, &sum);
+		if (TfSumCompare(kind, &sum, &target_sum) > 0)
 			rank++;
 	}
 	PG_RETURN_INT64(rank);

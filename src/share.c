@@ -16,17 +16,117 @@
 
 #define SHARE_STATE_VERSION 1
 
-/* State of the trade_share aggregate. */
+/*
+ * State of the trade_share aggregate: a flat varlena holding two totals,
+ * the part's (rows where is_part) and the whole's, each in a slot.
+ */
 typedef struct ShareState
 {
-	TfState		common;
-	TfSumKind	kind;
-	TfSum		part;			/* total of the rows where is_part */
-	TfSum		total;			/* total of all rows */
+	int32		vl_len_;		/* varlena header (do not touch directly!) */
+	uint8		version;
+	uint8		kind;			/* a TfSumKind */
+	uint16		unused;
+	int32		unused2;
+	TfSlot		part;			/* followed by the whole's slot */
 } ShareState;
 
-static void ShareStateWrite(void *state, StringInfo buf);
-static void *ShareStateRead(TfReader *r, MemoryContext parent);
+#define SharePart(state)	(&(state)->part)
+#define ShareWhole(state) \
+	((TfSlot *) ((char *) SharePart(state) + TF_SLOT_BYTES(SharePart(state)->size)))
+
+/*
+ * Returns a new state, in the current memory context, holding the totals
+ * part and whole; room says whether numeric slots get room to grow.
+ */
+static ShareState *
+ShareStateBuild(TfSumKind kind, const TfSum *part, const TfSum *whole, bool room)
+{
+	int32		partsize = TfSlotDataSize(kind, part, room);
+	int32		wholesize = TfSlotDataSize(kind, whole, room);
+	Size		len = offsetof(ShareState, part) + TF_SLOT_BYTES(partsize) +
+		TF_SLOT_BYTES(wholesize);
+	ShareState *state = palloc0(len);
+
+	SET_VARSIZE(state, len);
+	state->version = SHARE_STATE_VERSION;
+	state->kind = (uint8) kind;
+	TfSlotInit(SharePart(state), partsize);
+	TfSlotPut(SharePart(state), kind, part);
+	TfSlotInit(ShareWhole(state), wholesize);
+	TfSlotPut(ShareWhole(state), kind, whole);
+	return state;
+}
+
+/* Returns a new state with no values. */
+static ShareState *
+ShareStateEmpty(TfSumKind kind)
+{
+	TfSum		none;
+
+	TfSumInit(&none);
+	return ShareStateBuild(kind, &none, &none, true);
+}
+
+/*
+ * Adds a value to the part (if is_part) and to the whole of state, in place
+ * where the totals still fit; returns the state, or a larger copy.
+ */
+static ShareState *
+ShareStateAdd(ShareState *state, TfValueType type, Datum value, bool is_part)
+{
+	TfSumKind	kind = (TfSumKind) state->kind;
+	TfSum		part;
+	TfSum		whole;
+	bool		part_fits = true;
+	bool		whole_fits;
+
+	whole_fits = TfSlotAddValue(ShareWhole(state), kind, type, value, &whole);
+	if (is_part)
+		part_fits = TfSlotAddValue(SharePart(state), kind, type, value, &part);
+	if (whole_fits && part_fits)
+		return state;
+	if (part_fits)
+		TfSlotGet(SharePart(state), kind, &part);
+	if (whole_fits)
+		TfSlotGet(ShareWhole(state), kind, &whole);
+	return ShareStateBuild(kind, &part, &whole, true);
+}
+
+/* Binary image: version byte, sum kind byte, the part's total, the whole's. */
+static void
+ShareStateWrite(const void *p, StringInfo buf)
+{
+	const ShareState *state = p;
+	TfSumKind	kind = (TfSumKind) state->kind;
+	TfSum		sum;
+
+	pq_sendbyte(buf, SHARE_STATE_VERSION);
+	pq_sendbyte(buf, (uint8) kind);
+	TfSlotGet(SharePart(state), kind, &sum);
+	TfWriteSum(buf, kind, &sum);
+	TfSlotGet(ShareWhole(state), kind, &sum);
+	TfWriteSum(buf, kind, &sum);
+}
+
+static void *
+ShareStateRead(TfReader *r)
+{
+	uint8		version = TfReadByte(r);
+	uint8		kind;
+	TfSum		part;
+	TfSum		whole;
+
+	if (version != SHARE_STATE_VERSION)
+		TfReadInvalid(r, "The value has an unknown format version.");
+	kind = TfReadByte(r);
+	if (kind < TF_SUM_NUMERIC || kind > TF_SUM_INTEGER)
+		TfReadInvalid(r, "The value has an unknown value type.");
+	TfReadSum(r, (TfSumKind) kind, &part);
+	TfReadSum(r, (TfSumKind) kind, &whole);
+	if (part.count > whole.count)
+		TfReadInvalid(r, "The part has more values than the whole.");
+	return ShareStateBuild((TfSumKind) kind, &part, &whole, false);
+}
 
 static const TfStateMethods ShareStateMethods = {
 	"trade_share_state",
@@ -34,61 +134,18 @@ static const TfStateMethods ShareStateMethods = {
 	ShareStateRead
 };
 
-/* Returns a new state with no values, below parent. */
-static ShareState *
-ShareStateCreate(TfSumKind kind, MemoryContext parent)
-{
-	ShareState *state = TfStateCreate(&ShareStateMethods, sizeof(ShareState),
-									  parent);
-
-	state->kind = kind;
-	return state;
-}
-
-/*
- * Binary image: version byte, sum kind byte, the part's total, the whole
- * total.
- */
-static void
-ShareStateWrite(void *p, StringInfo buf)
-{
-	ShareState *state = p;
-
-	pq_sendbyte(buf, SHARE_STATE_VERSION);
-	pq_sendbyte(buf, (uint8) state->kind);
-	TfWriteSum(buf, state->kind, &state->part);
-	TfWriteSum(buf, state->kind, &state->total);
-}
-
-static void *
-ShareStateRead(TfReader *r, MemoryContext parent)
-{
-	uint8		version = TfReadByte(r);
-	uint8		kind;
-	ShareState *state;
-
-	if (version != SHARE_STATE_VERSION)
-		TfReadInvalid(r, "The value has an unknown format version.");
-	kind = TfReadByte(r);
-	if (kind < TF_SUM_NUMERIC || kind > TF_SUM_INTEGER)
-		TfReadInvalid(r, "The value has an unknown value type.");
-	state = ShareStateCreate((TfSumKind) kind, parent);
-	TfReadSum(r, state->kind, &state->part, state->common.hdr.eoh_context);
-	TfReadSum(r, state->kind, &state->total, state->common.hdr.eoh_context);
-	if (state->part.count > state->total.count)
-		TfReadInvalid(r, "The part has more values than the whole.");
-	return state;
-}
-
 /* Checks that a state holds totals of the kind the caller adds. */
 static void
-CheckShareKind(ShareState *state, TfSumKind kind)
+CheckShareKind(const ShareState *state, TfSumKind kind)
 {
+	if (state->version != SHARE_STATE_VERSION)
+		elog(ERROR, "trade_share_state of unknown version %d", state->version);
 	if (state->kind != kind)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("cannot combine trade_share states of %s and %s values",
-						TfSumKindName(state->kind), TfSumKindName(kind))));
+						TfSumKindName((TfSumKind) state->kind),
+						TfSumKindName(kind))));
 }
 
 /* Returns part / whole, or sets *isnull when either has no value or the whole is zero. */
@@ -116,42 +173,48 @@ trade_share_transfn(PG_FUNCTION_ARGS)
 {
 	TfValueType type = TfArgValueType(fcinfo, 1);
 	TfSumKind	kind = TfSumKindOf(type);
-	bool		in_aggregate;
-	MemoryContext cxt = TfStateContext(fcinfo, &in_aggregate);
 	ShareState *state;
 
 	if (PG_ARGISNULL(0))
-		state = ShareStateCreate(kind, cxt);
+		state = ShareStateEmpty(kind);
 	else
 	{
-		state = TfStateForUpdate(fcinfo, &ShareStateMethods, 0, cxt,
-								 in_aggregate);
+		state = TfStateArg(fcinfo, 0, true);
 		CheckShareKind(state, kind);
 	}
 
 	if (!PG_ARGISNULL(1))
-	{
-		Datum		value = PG_GETARG_DATUM(1);
-		MemoryContext statecxt = state->common.hdr.eoh_context;
-
-		TfSumAddValue(&state->total, type, value, statecxt);
-		if (!PG_ARGISNULL(2) && PG_GETARG_BOOL(2))
-			TfSumAddValue(&state->part, type, value, statecxt);
-		TfStateChanged(&state->common);
-	}
-	return TfStateResult(&state->common, in_aggregate);
+		state = ShareStateAdd(state, type, PG_GETARG_DATUM(1),
+							  !PG_ARGISNULL(2) && PG_GETARG_BOOL(2));
+	PG_RETURN_POINTER(state);
 }
 
-static void
-ShareStateMerge(void *into, void *from)
+static void *
+ShareStateMerge(void *into, const void *from)
 {
 	ShareState *a = into;
-	ShareState *b = from;
-	MemoryContext cxt = a->common.hdr.eoh_context;
+	const ShareState *b = from;
+	TfSumKind	kind = (TfSumKind) b->kind;
+	TfSum		addpart;
+	TfSum		addwhole;
+	TfSum		part;
+	TfSum		whole;
+	bool		part_fits;
+	bool		whole_fits;
 
-	CheckShareKind(a, b->kind);
-	TfSumAddSum(&a->part, a->kind, &b->part, cxt);
-	TfSumAddSum(&a->total, a->kind, &b->total, cxt);
+	CheckShareKind(b, kind);
+	CheckShareKind(a, kind);
+	TfSlotGet(SharePart(b), kind, &addpart);
+	TfSlotGet(ShareWhole(b), kind, &addwhole);
+	part_fits = TfSlotAddSum(SharePart(a), kind, &addpart, &part);
+	whole_fits = TfSlotAddSum(ShareWhole(a), kind, &addwhole, &whole);
+	if (part_fits && whole_fits)
+		return a;
+	if (part_fits)
+		TfSlotGet(SharePart(a), kind, &part);
+	if (whole_fits)
+		TfSlotGet(ShareWhole(a), kind, &whole);
+	return ShareStateBuild(kind, &part, &whole, true);
 }
 
 /*
@@ -161,7 +224,7 @@ PG_FUNCTION_INFO_V1(trade_share_combine);
 Datum
 trade_share_combine(PG_FUNCTION_ARGS)
 {
-	return TfStateCombine(fcinfo, &ShareStateMethods, ShareStateMerge);
+	return TfStateCombine(fcinfo, ShareStateMerge);
 }
 
 /*
@@ -171,11 +234,17 @@ PG_FUNCTION_INFO_V1(trade_share_final);
 Datum
 trade_share_final(PG_FUNCTION_ARGS)
 {
-	ShareState *state = TfStateReadOnly(&ShareStateMethods, PG_GETARG_DATUM(0));
+	const ShareState *state = TfStateArg(fcinfo, 0, false);
+	TfSumKind	kind = (TfSumKind) state->kind;
+	TfSum		part;
+	TfSum		whole;
 	bool		isnull;
-	float8		share = ShareOf(state->kind, &state->part, &state->total,
-								&isnull);
+	float8		share;
 
+	CheckShareKind(state, kind);
+	TfSlotGet(SharePart(state), kind, &part);
+	TfSlotGet(ShareWhole(state), kind, &whole);
+	share = ShareOf(kind, &part, &whole, &isnull);
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(share);
@@ -193,39 +262,50 @@ typedef struct ShareWindowCache
 typedef struct ShareScan
 {
 	TfValueType type;
-	TfSum		total;
-	MemoryContext sumcxt;
+	TfSumKind	kind;
+	TfSlot	   *total;			/* in totalcxt */
+	MemoryContext totalcxt;
 } ShareScan;
 
 static void
 ShareScanRow(WindowObject winobj, int64 pos, Datum value, bool isnull, void *arg)
 {
 	ShareScan  *scan = arg;
+	TfSum		grown;
 
-	if (!isnull)
-		TfSumAddValue(&scan->total, scan->type, value, scan->sumcxt);
+	if (isnull ||
+		TfSlotAddValue(scan->total, scan->kind, scan->type, value, &grown))
+		return;
+	/* a numeric total that outgrew its slot moves to a larger one */
+	scan->total = MemoryContextAlloc(scan->totalcxt,
+									 TF_SLOT_BYTES(TfSlotDataSize(scan->kind, &grown, true)));
+	TfSlotInit(scan->total, TfSlotDataSize(scan->kind, &grown, true));
+	TfSlotPut(scan->total, scan->kind, &grown);
 }
 
 /* Computes the exact total of the partition's non-NULL values. */
 static void
 ShareWindowTotal(WindowObject winobj, TfValueType type, ShareWindowCache *cache)
 {
-	TfSumKind	kind = TfSumKindOf(type);
 	ShareScan	scan;
+	TfSum		total;
 
 	scan.type = type;
-	TfSumInit(&scan.total);
-	scan.sumcxt = AllocSetContextCreate(CurrentMemoryContext,
-										"trade_share total",
-										ALLOCSET_SMALL_SIZES);
+	scan.kind = TfSumKindOf(type);
+	scan.totalcxt = AllocSetContextCreate(CurrentMemoryContext,
+										  "trade_share total",
+										  ALLOCSET_SMALL_SIZES);
+	scan.total = MemoryContextAlloc(scan.totalcxt,
+									TF_SLOT_BYTES(TF_SLOT_FIXED_DATA));
+	TfSlotInit(scan.total, TF_SLOT_FIXED_DATA);
 	TfScanPartition(winobj, 0, ShareScanRow, &scan);
 
-	cache->total_usable = scan.total.count > 0 &&
-		!TfSumIsZero(kind, &scan.total);
+	TfSlotGet(scan.total, scan.kind, &total);
+	cache->total_usable = total.count > 0 && !TfSumIsZero(scan.kind, &total);
 	if (cache->total_usable)
-		cache->total = TfSumToFloat8(kind, &scan.total);
+		cache->total = TfSumToFloat8(scan.kind, &total);
 	cache->computed = true;
-	MemoryContextDelete(scan.sumcxt);
+	MemoryContextDelete(scan.totalcxt);
 }
 
 /*

@@ -1,10 +1,12 @@
 /*-------------------------------------------------------------------------
  *
  * state.c
- *	  The aggregate states as expanded objects: created in the aggregate's
- *	  memory, updated in place by the transition functions, flattened into
- *	  a validated binary image when they leave the aggregate.  Also the
- *	  text (hexadecimal) and binary I/O shared by the state types.
+ *	  What the aggregate state types share.  A state is a flat varlena that
+ *	  the transition and combine functions update in place when called as
+ *	  an aggregate, so a real state type costs no copy per row and no
+ *	  memory context per group.  Its external form, for text and binary
+ *	  I/O, is a portable binary image (hexadecimal in text) that is
+ *	  validated byte by byte on input.
  *
  *-------------------------------------------------------------------------
  */
@@ -113,9 +115,49 @@ TfWriteSum(StringInfo buf, TfSumKind kind, const TfSum *sum)
 	}
 }
 
-/* Reads a total written by TfWriteSum, keeping a numeric total in cxt. */
+/*
+ * Checks a numeric in numeric's binary format (as numeric_send writes it:
+ * number of digits, weight, sign, display scale, then the base-10000
+ * digits), so that numeric_recv will accept it.
+ */
+static void
+CheckNumericImage(TfReader *r, const char *data, int len)
+{
+	uint16		field[4];
+	int			ndigits;
+	int			i;
+
+	if (len < (int) sizeof(field))
+		TfReadInvalid(r, "A numeric total is shorter than its header.");
+	for (i = 0; i < 4; i++)
+	{
+		memcpy(&field[i], data + 2 * i, sizeof(uint16));
+		field[i] = pg_ntoh16(field[i]);
+	}
+	ndigits = (int16) field[0];
+	if (ndigits < 0 || len != (int) sizeof(field) + 2 * ndigits)
+		TfReadInvalid(r, "A numeric total has a wrong number of digits.");
+	if (field[2] != 0x0000 && field[2] != 0x4000 && field[2] != 0xC000 &&
+		field[2] != 0xD000 && field[2] != 0xF000)
+		TfReadInvalid(r, "A numeric total has an invalid sign.");
+	if (field[3] > 0x3FFF)
+		TfReadInvalid(r, "A numeric total has an invalid scale.");
+	for (i = 0; i < ndigits; i++)
+	{
+		uint16		digit;
+
+		memcpy(&digit, data + sizeof(field) + 2 * i, sizeof(uint16));
+		if (pg_ntoh16(digit) >= 10000)
+			TfReadInvalid(r, "A numeric total has an invalid digit.");
+	}
+}
+
+/*
+ * Reads a total written by TfWriteSum; a numeric total is allocated in the
+ * current memory context.
+ */
 void
-TfReadSum(TfReader *r, TfSumKind kind, TfSum *sum, MemoryContext cxt)
+TfReadSum(TfReader *r, TfSumKind kind, TfSum *sum)
 {
 	TfSumInit(sum);
 	sum->count = TfReadInt64(r);
@@ -129,20 +171,14 @@ TfReadSum(TfReader *r, TfSumKind kind, TfSum *sum, MemoryContext cxt)
 			{
 				int32		len = TfReadInt32(r);
 				StringInfoData buf;
-				Numeric		num;
 
-				/* numeric_recv validates sign, scale and every digit */
 				initStringInfo(&buf);
 				appendBinaryStringInfo(&buf, TfReadBytes(r, len), len);
-				num = DatumGetNumeric(DirectFunctionCall3(numeric_recv,
-														  PointerGetDatum(&buf),
-														  ObjectIdGetDatum(InvalidOid),
-														  Int32GetDatum(-1)));
-				if (buf.cursor != buf.len)
-					TfReadInvalid(r, "A numeric total has bytes after its last digit.");
-				sum->v.n = MemoryContextAlloc(cxt, VARSIZE(num));
-				memcpy(sum->v.n, num, VARSIZE(num));
-				pfree(buf.data);
+				CheckNumericImage(r, buf.data, len);
+				sum->v.n = DatumGetNumeric(DirectFunctionCall3(numeric_recv,
+															   PointerGetDatum(&buf),
+															   ObjectIdGetDatum(InvalidOid),
+															   Int32GetDatum(-1)));
 				break;
 			}
 		case TF_SUM_FLOAT8:
@@ -169,78 +205,45 @@ TfReadSum(TfReader *r, TfSumKind kind, TfSum *sum, MemoryContext cxt)
 }
 
 /*
- * Expanded-object methods shared by all state types.  The flat form is a
- * varlena holding the binary image, which is cached until the state changes.
- */
-
-static StringInfo
-StateImage(TfState *state)
-{
-	if (state->image == NULL)
-	{
-		MemoryContext oldcxt = MemoryContextSwitchTo(state->hdr.eoh_context);
-		StringInfo	image = makeStringInfo();
-
-		state->methods->write(state, image);
-		state->image = image;
-		MemoryContextSwitchTo(oldcxt);
-	}
-	return state->image;
-}
-
-static Size
-StateGetFlatSize(ExpandedObjectHeader *eohptr)
-{
-	return VARHDRSZ + StateImage((TfState *) eohptr)->len;
-}
-
-static void
-StateFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
-{
-	StringInfo	image = StateImage((TfState *) eohptr);
-
-	Assert(allocated_size == VARHDRSZ + image->len);
-	SET_VARSIZE(result, allocated_size);
-	memcpy(VARDATA(result), image->data, image->len);
-}
-
-static const ExpandedObjectMethods StateEOHMethods = {
-	StateGetFlatSize,
-	StateFlattenInto
-};
-
-/*
- * Returns a new, zeroed state of the given size in a memory context of its
- * own below parent.
+ * Returns the state argument argno.  For an update inside an aggregate it
+ * is the aggregate's own transition value, changed in place; for an update
+ * outside one it is a copy, as the argument may be a stored value.
  */
 void *
-TfStateCreate(const TfStateMethods *methods, Size size, MemoryContext parent)
+TfStateArg(FunctionCallInfo fcinfo, int argno, bool for_update)
 {
-	MemoryContext objcxt = AllocSetContextCreate(parent, "tradeflow state",
-												 ALLOCSET_SMALL_SIZES);
-	TfState    *state = MemoryContextAllocZero(objcxt, size);
+	Datum		d = PG_GETARG_DATUM(argno);
 
-	EOH_init_header(&state->hdr, &StateEOHMethods, objcxt);
-	state->methods = methods;
-	return state;
+	if (for_update && !AggCheckCallContext(fcinfo, NULL))
+		return PG_DETOAST_DATUM_COPY(d);
+	return PG_DETOAST_DATUM(d);
 }
 
-/* Notes that the state has changed, so its cached image is stale. */
-void
-TfStateChanged(TfState *state)
+/*
+ * The combine function of a state type: merges the second state into the
+ * first.  When the first is NULL the result is a copy of the second, never
+ * the second itself.
+ */
+Datum
+TfStateCombine(FunctionCallInfo fcinfo,
+			   void *(*merge) (void *into, const void *from))
 {
-	if (state->image != NULL)
+	if (PG_ARGISNULL(1))
 	{
-		pfree(state->image->data);
-		pfree(state->image);
-		state->image = NULL;
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
+	if (PG_ARGISNULL(0))
+		PG_RETURN_POINTER(PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(1)));
+	PG_RETURN_POINTER(merge(TfStateArg(fcinfo, 0, true),
+							PG_DETOAST_DATUM(PG_GETARG_DATUM(1))));
 }
 
-/* Returns a new state in parent read from a binary image. */
-static void *
+/* Returns a state read from its external image, fully validated. */
+static Datum
 StateFromImage(const TfStateMethods *methods, const char *data, int len,
-			   int errcode, MemoryContext parent)
+			   int errcode)
 {
 	TfReader	r;
 	void	   *state;
@@ -250,152 +253,24 @@ StateFromImage(const TfStateMethods *methods, const char *data, int len,
 	r.cursor = 0;
 	r.typname = methods->typname;
 	r.errcode = errcode;
-	state = methods->read(&r, parent);
+	state = methods->read(&r);
 	TfReadEnd(&r);
-	return state;
+	return PointerGetDatum(state);
 }
 
-/* Returns the state held in an expanded datum, checking its type. */
-static TfState *
-ExpandedState(const TfStateMethods *methods, Datum d)
+/* Returns the external image of a state. */
+static StringInfo
+StateImage(const TfStateMethods *methods, Datum d)
 {
-	ExpandedObjectHeader *eoh = DatumGetEOHP(d);
+	StringInfo	image = makeStringInfo();
 
-	if (eoh->eoh_methods != &StateEOHMethods ||
-		((TfState *) eoh)->methods != methods)
-		elog(ERROR, "expanded object is not a %s", methods->typname);
-	return (TfState *) eoh;
-}
-
-/* Returns a new copy, in parent, of the state datum d (flat or expanded). */
-static void *
-StateCopy(const TfStateMethods *methods, Datum d, MemoryContext parent)
-{
-	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
-	{
-		StringInfo	image = StateImage(ExpandedState(methods, d));
-
-		return StateFromImage(methods, image->data, image->len,
-							  ERRCODE_DATA_CORRUPTED, parent);
-	}
-	else
-	{
-		struct varlena *flat = PG_DETOAST_DATUM_PACKED(d);
-
-		return StateFromImage(methods, VARDATA_ANY(flat),
-							  VARSIZE_ANY_EXHDR(flat),
-							  ERRCODE_DATA_CORRUPTED, parent);
-	}
-}
-
-/*
- * Returns the state of datum d for reading only: the expanded object itself
- * or a state read from the flat value into the current memory context.
- */
-void *
-TfStateReadOnly(const TfStateMethods *methods, Datum d)
-{
-	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
-		return ExpandedState(methods, d);
-	return StateCopy(methods, d, CurrentMemoryContext);
-}
-
-/*
- * Returns the memory context new states of this call belong to: the
- * aggregate's when called as an aggregate, else the current one.
- */
-MemoryContext
-TfStateContext(FunctionCallInfo fcinfo, bool *in_aggregate)
-{
-	MemoryContext aggcxt;
-
-	*in_aggregate = AggCheckCallContext(fcinfo, &aggcxt) != 0;
-	return *in_aggregate ? aggcxt : CurrentMemoryContext;
-}
-
-/*
- * Returns the non-NULL state argument argno, ready to be changed: the
- * aggregate's own expanded object when it is one (updated in place), else
- * a copy in cxt.
- */
-void *
-TfStateForUpdate(FunctionCallInfo fcinfo, const TfStateMethods *methods,
-				 int argno, MemoryContext cxt, bool in_aggregate)
-{
-	Datum		d = PG_GETARG_DATUM(argno);
-
-	if (in_aggregate && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
-	{
-		TfState    *state = ExpandedState(methods, d);
-
-		if (MemoryContextGetParent(state->hdr.eoh_context) == cxt)
-			return state;
-	}
-	return StateCopy(methods, d, cxt);
-}
-
-/*
- * Returns the datum for a changed state: the read-write expanded object
- * inside an aggregate, so that the next call updates it in place, and a
- * flat value otherwise.
- */
-Datum
-TfStateResult(TfState *state, bool in_aggregate)
-{
-	Size		size;
-	void	   *flat;
-
-	if (in_aggregate)
-		return EOHPGetRWDatum(&state->hdr);
-	size = EOH_get_flat_size(&state->hdr);
-	flat = palloc(size);
-	EOH_flatten_into(&state->hdr, flat, size);
-	return PointerGetDatum(flat);
-}
-
-/*
- * The combine function of a state type: merges the second state into the
- * first.  When the first is NULL the second is copied into the aggregate's
- * memory, never returned as it is.
- */
-Datum
-TfStateCombine(FunctionCallInfo fcinfo, const TfStateMethods *methods,
-			   void (*merge) (void *into, void *from))
-{
-	bool		in_aggregate;
-	MemoryContext cxt = TfStateContext(fcinfo, &in_aggregate);
-	TfState    *into;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		into = TfStateForUpdate(fcinfo, methods, 0, cxt, in_aggregate);
-	}
-	else if (PG_ARGISNULL(0))
-		into = StateCopy(methods, PG_GETARG_DATUM(1), cxt);
-	else
-	{
-		into = TfStateForUpdate(fcinfo, methods, 0, cxt, in_aggregate);
-		merge(into, TfStateReadOnly(methods, PG_GETARG_DATUM(1)));
-		TfStateChanged(into);
-	}
-	return TfStateResult(into, in_aggregate);
+	methods->write(PG_DETOAST_DATUM(d), image);
+	return image;
 }
 
 /*
  * Text I/O: the hexadecimal form of the binary image.
  */
-
-/* Returns the flat form of a state just read, and frees the state. */
-static Datum
-FlatImage(TfState *state)
-{
-	Datum		flat = TfStateResult(state, false);
-
-	DeleteExpandedObject(EOHPGetRWDatum(&state->hdr));
-	return flat;
-}
 
 static int
 HexValue(char c)
@@ -437,29 +312,8 @@ TfStateIn(const TfStateMethods *methods, const char *str)
 					 errdetail("A state value is an even number of hexadecimal digits.")));
 		data[i] = (char) ((hi << 4) | lo);
 	}
-	return FlatImage(StateFromImage(methods, data, slen / 2,
-									ERRCODE_INVALID_TEXT_REPRESENTATION,
-									CurrentMemoryContext));
-}
-
-/* Returns the binary image of a state datum (flat or expanded). */
-static void
-StateBytes(const TfStateMethods *methods, Datum d, const char **data, int *len)
-{
-	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
-	{
-		StringInfo	image = StateImage(ExpandedState(methods, d));
-
-		*data = image->data;
-		*len = image->len;
-	}
-	else
-	{
-		struct varlena *flat = PG_DETOAST_DATUM_PACKED(d);
-
-		*data = VARDATA_ANY(flat);
-		*len = VARSIZE_ANY_EXHDR(flat);
-	}
+	return StateFromImage(methods, data, slen / 2,
+						  ERRCODE_INVALID_TEXT_REPRESENTATION);
 }
 
 /* Returns the text form of a state. */
@@ -467,12 +321,12 @@ char *
 TfStateOut(const TfStateMethods *methods, Datum d)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *data;
-	int			len;
+	StringInfo	image = StateImage(methods, d);
+	const char *data = image->data;
+	int			len = image->len;
 	char	   *str;
 	int			i;
 
-	StateBytes(methods, d, &data, &len);
 	str = palloc((Size) len * 2 + 1);
 	for (i = 0; i < len; i++)
 	{
@@ -490,22 +344,18 @@ TfStateRecv(const TfStateMethods *methods, StringInfo buf)
 	int			len = buf->len - buf->cursor;
 	const char *data = pq_getmsgbytes(buf, len);
 
-	return FlatImage(StateFromImage(methods, data, len,
-									ERRCODE_INVALID_BINARY_REPRESENTATION,
-									CurrentMemoryContext));
+	return StateFromImage(methods, data, len,
+						  ERRCODE_INVALID_BINARY_REPRESENTATION);
 }
 
 /* Returns the binary form of a state. */
 bytea *
 TfStateSend(const TfStateMethods *methods, Datum d)
 {
-	const char *data;
-	int			len;
-	bytea	   *result;
+	StringInfo	image = StateImage(methods, d);
+	bytea	   *result = palloc(VARHDRSZ + image->len);
 
-	StateBytes(methods, d, &data, &len);
-	result = palloc(VARHDRSZ + len);
-	SET_VARSIZE(result, VARHDRSZ + len);
-	memcpy(VARDATA(result), data, len);
+	SET_VARSIZE(result, VARHDRSZ + image->len);
+	memcpy(VARDATA(result), image->data, image->len);
 	return result;
 }

@@ -2,8 +2,8 @@
  *
  * tradeflow.h
  *	  What tradeflow's function families share: the kinds of value they
- *	  accept, exact totals, and the aggregate states kept as expanded
- *	  objects of tradeflow's own SQL types.
+ *	  accept, exact totals, and the aggregate states of tradeflow's own SQL
+ *	  types, flat values updated in place.
  *
  *-------------------------------------------------------------------------
  */
@@ -12,7 +12,6 @@
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"
-#include "utils/expandeddatum.h"
 #include "utils/numeric.h"
 #include "windowapi.h"
 
@@ -53,6 +52,21 @@ typedef struct TfSum
 	}			v;
 } TfSum;
 
+/*
+ * A total stored inside a flat state: its count of values, then its data:
+ * an int128 as two int64 (high half first), a float8, or a numeric datum.
+ */
+typedef struct TfSlot
+{
+	int64		count;			/* number of values added */
+	int32		size;			/* bytes of data, a multiple of MAXALIGN */
+	int32		unused;			/* zero */
+	char		data[FLEXIBLE_ARRAY_MEMBER];
+} TfSlot;
+
+#define TF_SLOT_FIXED_DATA	16
+#define TF_SLOT_BYTES(size)	(offsetof(TfSlot, data) + (size))
+
 /* value.c */
 extern TfValueType TfArgValueType(FunctionCallInfo fcinfo, int argno);
 extern TfSumKind TfSumKindOf(TfValueType type);
@@ -60,10 +74,16 @@ extern const char *TfSumKindName(TfSumKind kind);
 extern float8 TfValueToFloat8(TfValueType type, Datum value);
 extern int	TfValueCompare(TfValueType type, Datum a, Datum b);
 extern void TfSumInit(TfSum *sum);
-extern void TfSumAddValue(TfSum *sum, TfValueType type, Datum value,
-						  MemoryContext cxt);
-extern void TfSumAddSum(TfSum *sum, TfSumKind kind, const TfSum *other,
-						MemoryContext cxt);
+extern void TfSumAddValue(TfSum *sum, TfValueType type, Datum value);
+extern void TfSumAddSum(TfSum *sum, TfSumKind kind, const TfSum *other);
+extern int32 TfSlotDataSize(TfSumKind kind, const TfSum *sum, bool room);
+extern void TfSlotInit(TfSlot *slot, int32 size);
+extern void TfSlotGet(const TfSlot *slot, TfSumKind kind, TfSum *sum);
+extern bool TfSlotPut(TfSlot *slot, TfSumKind kind, const TfSum *sum);
+extern bool TfSlotAddValue(TfSlot *slot, TfSumKind kind, TfValueType type,
+						   Datum value, TfSum *grown);
+extern bool TfSlotAddSum(TfSlot *slot, TfSumKind kind, const TfSum *other,
+						 TfSum *grown);
 extern bool TfSumIsZero(TfSumKind kind, const TfSum *sum);
 extern float8 TfSumToFloat8(TfSumKind kind, const TfSum *sum);
 extern int	TfSumCompare(TfSumKind kind, const TfSum *a, const TfSum *b);
@@ -96,45 +116,22 @@ extern const char *TfReadBytes(TfReader *r, int len);
 extern void TfReadEnd(TfReader *r);
 extern void TfReadInvalid(TfReader *r, const char *detail) pg_attribute_noreturn();
 extern void TfWriteSum(StringInfo buf, TfSumKind kind, const TfSum *sum);
-extern void TfReadSum(TfReader *r, TfSumKind kind, TfSum *sum,
-					  MemoryContext cxt);
+extern void TfReadSum(TfReader *r, TfSumKind kind, TfSum *sum);
 
 /*
- * Every aggregate state starts with this header.  The state lives as an
- * expanded object while it is aggregated, so the transition functions
- * update it in place; it is flattened into its binary image only when it
- * has to leave the aggregate (to a parallel leader, a Citus coordinator,
- * a table or the client).
+ * A state type: its name, how its external binary image is written from
+ * a state and how a state is read (and validated) from one.
  */
 typedef struct TfStateMethods
 {
 	const char *typname;
-	/* append the binary image of the state to buf */
-	void		(*write) (void *state, StringInfo buf);
-	/* build a state below memory context parent from a binary image */
-	void	   *(*read) (TfReader *r, MemoryContext parent);
+	void		(*write) (const void *state, StringInfo buf);
+	void	   *(*read) (TfReader *r);
 } TfStateMethods;
 
-typedef struct TfState
-{
-	ExpandedObjectHeader hdr;
-	const TfStateMethods *methods;
-	StringInfo	image;			/* cached binary image, NULL when stale */
-} TfState;
-
-extern void *TfStateCreate(const TfStateMethods *methods, Size size,
-						   MemoryContext parent);
-extern void TfStateChanged(TfState *state);
-extern void *TfStateReadOnly(const TfStateMethods *methods, Datum d);
-extern MemoryContext TfStateContext(FunctionCallInfo fcinfo,
-									bool *in_aggregate);
-extern void *TfStateForUpdate(FunctionCallInfo fcinfo,
-							  const TfStateMethods *methods, int argno,
-							  MemoryContext cxt, bool in_aggregate);
-extern Datum TfStateResult(TfState *state, bool in_aggregate);
+extern void *TfStateArg(FunctionCallInfo fcinfo, int argno, bool for_update);
 extern Datum TfStateCombine(FunctionCallInfo fcinfo,
-							const TfStateMethods *methods,
-							void (*merge) (void *into, void *from));
+							void *(*merge) (void *into, const void *from));
 extern Datum TfStateIn(const TfStateMethods *methods, const char *str);
 extern char *TfStateOut(const TfStateMethods *methods, Datum d);
 extern Datum TfStateRecv(const TfStateMethods *methods, StringInfo buf);

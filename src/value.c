@@ -9,6 +9,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/float.h"
@@ -162,74 +163,202 @@ TfSumInit(TfSum *sum)
 	memset(sum, 0, sizeof(TfSum));
 }
 
-/* Sets *sum to *sum + num, keeping the total in cxt. */
 static void
-AddNumeric(TfSum *sum, Numeric num, MemoryContext cxt)
+TotalOutOfRange(void)
 {
-	if (sum->count == 0)
-		sum->v.n = DatumGetNumeric(TfValueCopy(TF_NUMERIC, NumericGetDatum(num), cxt));
-	else
-	{
-		MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
-		Numeric		total = numeric_add_opt_error(sum->v.n, num, NULL);
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("tradeflow total is out of range")));
+}
 
-		MemoryContextSwitchTo(oldcxt);
-		pfree(sum->v.n);
-		sum->v.n = total;
-	}
+/* Adds n to the count of values of sum. */
+static void
+AddCount(TfSum *sum, int64 n)
+{
+	if (pg_add_s64_overflow(sum->count, n, &sum->count))
+		TotalOutOfRange();
+}
+
+/* Adds an integer to an integer total. */
+static void
+AddInteger(TfSum *sum, int128 n)
+{
+	if (__builtin_add_overflow(sum->v.i, n, &sum->v.i))
+		TotalOutOfRange();
 }
 
 /*
- * Adds a non-NULL value of the given type to sum.  A numeric total is kept
- * in cxt; garbage from detoasting the value is left in the current context.
+ * Adds a numeric to a numeric total.  The new total is allocated in the
+ * current memory context; the old one is left alone.
+ */
+static void
+AddNumeric(TfSum *sum, Numeric num)
+{
+	sum->v.n = sum->count == 0 ? num : numeric_add_opt_error(sum->v.n, num, NULL);
+}
+
+/* Adds a double precision value to a float8 total, like sum(float8). */
+static void
+AddFloat8(TfSum *sum, float8 f)
+{
+	sum->v.f = sum->count == 0 ? f : float8_pl(sum->v.f, f);
+}
+
+/*
+ * Adds a non-NULL value of the given type to sum.  A new numeric total is
+ * allocated in the current memory context; the old one is left alone.
  */
 void
-TfSumAddValue(TfSum *sum, TfValueType type, Datum value, MemoryContext cxt)
+TfSumAddValue(TfSum *sum, TfValueType type, Datum value)
 {
 	switch (type)
 	{
 		case TF_NUMERIC:
-			AddNumeric(sum, DatumGetNumeric(value), cxt);
+			AddNumeric(sum, DatumGetNumeric(value));
 			break;
 		case TF_FLOAT8:
-			/* like sum(float8): the first value is taken as it is */
-			if (sum->count == 0)
-				sum->v.f = DatumGetFloat8(value);
-			else
-				sum->v.f = float8_pl(sum->v.f, DatumGetFloat8(value));
+			AddFloat8(sum, DatumGetFloat8(value));
 			break;
 		case TF_INT8:
-			sum->v.i += DatumGetInt64(value);
+			AddInteger(sum, DatumGetInt64(value));
 			break;
 		case TF_INT4:
-			sum->v.i += DatumGetInt32(value);
+			AddInteger(sum, DatumGetInt32(value));
 			break;
 	}
-	sum->count++;
+	AddCount(sum, 1);
 }
 
-/* Adds the total other, of the same kind, to sum. */
+/* Adds the total other, of the same kind, to sum, as TfSumAddValue does. */
 void
-TfSumAddSum(TfSum *sum, TfSumKind kind, const TfSum *other, MemoryContext cxt)
+TfSumAddSum(TfSum *sum, TfSumKind kind, const TfSum *other)
 {
 	if (other->count == 0)
 		return;
 	switch (kind)
 	{
 		case TF_SUM_NUMERIC:
-			AddNumeric(sum, other->v.n, cxt);
+			AddNumeric(sum, other->v.n);
 			break;
 		case TF_SUM_FLOAT8:
-			if (sum->count == 0)
-				sum->v.f = other->v.f;
-			else
-				sum->v.f = float8_pl(sum->v.f, other->v.f);
+			AddFloat8(sum, other->v.f);
 			break;
 		case TF_SUM_INTEGER:
-			sum->v.i += other->v.i;
+			AddInteger(sum, other->v.i);
 			break;
 	}
-	sum->count += other->count;
+	AddCount(sum, other->count);
+}
+
+/*
+ * Totals inside flat states are kept in slots: a header, then 16 bytes for
+ * an integer or float8 total, or room for a numeric.  A numeric slot is
+ * given some room to grow, so that most additions fit in place.
+ */
+
+/* Returns the data size of a slot that holds sum, with room to grow or not. */
+int32
+TfSlotDataSize(TfSumKind kind, const TfSum *sum, bool room)
+{
+	int32		size = TF_SLOT_FIXED_DATA;
+
+	if (kind == TF_SUM_NUMERIC && sum->count > 0)
+		size = MAXALIGN(VARSIZE(sum->v.n)) + (room ? TF_SLOT_FIXED_DATA : 0);
+	return Max(size, TF_SLOT_FIXED_DATA);
+}
+
+/* Makes slot an empty slot of the given data size. */
+void
+TfSlotInit(TfSlot *slot, int32 size)
+{
+	memset(slot, 0, TF_SLOT_BYTES(size));
+	slot->size = size;
+}
+
+/*
+ * Sets sum to the total held in slot.  A numeric total points into the
+ * slot: it is valid while the slot is.
+ */
+void
+TfSlotGet(const TfSlot *slot, TfSumKind kind, TfSum *sum)
+{
+	TfSumInit(sum);
+	sum->count = slot->count;
+	switch (kind)
+	{
+		case TF_SUM_NUMERIC:
+			if (slot->count > 0)
+				sum->v.n = (Numeric) slot->data;
+			break;
+		case TF_SUM_FLOAT8:
+			memcpy(&sum->v.f, slot->data, sizeof(float8));
+			break;
+		case TF_SUM_INTEGER:
+			{
+				int64		half[2];
+
+				memcpy(half, slot->data, sizeof(half));
+				sum->v.i = ((int128) half[0] << 64) | (int128) (uint64) half[1];
+				break;
+			}
+	}
+}
+
+/* Stores sum in slot, if it fits there; returns whether it did. */
+bool
+TfSlotPut(TfSlot *slot, TfSumKind kind, const TfSum *sum)
+{
+	switch (kind)
+	{
+		case TF_SUM_NUMERIC:
+			if (sum->count > 0)
+			{
+				Size		len = VARSIZE(sum->v.n);
+
+				if (len > slot->size)
+					return false;
+				memmove(slot->data, sum->v.n, len);
+				memset(slot->data + len, 0, slot->size - len);
+			}
+			break;
+		case TF_SUM_FLOAT8:
+			memcpy(slot->data, &sum->v.f, sizeof(float8));
+			break;
+		case TF_SUM_INTEGER:
+			{
+				int64		half[2];
+
+				half[0] = (int64) (sum->v.i >> 64);
+				half[1] = (int64) (uint64) sum->v.i;
+				memcpy(slot->data, half, sizeof(half));
+				break;
+			}
+	}
+	slot->count = sum->count;
+	return true;
+}
+
+/*
+ * Adds a non-NULL value to the total in slot.  Returns false, with the new
+ * total in *grown (a numeric allocated in the current memory context), when
+ * it no longer fits the slot, which is then left unchanged.
+ */
+bool
+TfSlotAddValue(TfSlot *slot, TfSumKind kind, TfValueType type, Datum value,
+			   TfSum *grown)
+{
+	TfSlotGet(slot, kind, grown);
+	TfSumAddValue(grown, type, value);
+	return TfSlotPut(slot, kind, grown);
+}
+
+/* Adds the total other to the total in slot, as TfSlotAddValue does. */
+bool
+TfSlotAddSum(TfSlot *slot, TfSumKind kind, const TfSum *other, TfSum *grown)
+{
+	TfSlotGet(slot, kind, grown);
+	TfSumAddSum(grown, kind, other);
+	return TfSlotPut(slot, kind, grown);
 }
 
 /* Returns true if the total of at least one value is exactly zero. */
