@@ -88,6 +88,17 @@ SELECT period, pct_change(v, period, '1 month') OVER () AS chg
 FROM (VALUES ('infinity'::date, 5), ('-infinity', 6), ('2020-01-01', 7)) AS t(period, v)
 ORDER BY period;
 
+-- periods at the ends of the timestamp range have no earlier period: NULL, not an error
+SELECT p, pct_change(v, p, '1 day') OVER () AS chg
+FROM (VALUES ('4714-11-24 BC'::timestamp, 1), ('4714-11-25 BC', 2), ('294276-12-30', 5),
+             ('2020-01-01', 3), ('2020-01-02', 4)) AS t(p, v)
+ORDER BY p;
+SELECT p, pct_change(v, p, '1 year') OVER () AS chg
+FROM (VALUES ('5874897-12-31'::date, 1), ('5874896-12-31', 2), ('2020-01-01', 3), ('2021-01-01', 4)) AS t(p, v)
+ORDER BY p;
+SELECT pct_change(v, p, '1000000 years') OVER () AS huge_step
+FROM (VALUES ('2020-01-01'::date, 1)) AS t(p, v);
+
 -- errors: duplicate periods in a partition, bad steps
 SELECT pct_change(v, period, '1 month') OVER (PARTITION BY p)
 FROM (VALUES (1, '2020-01-01'::date, 5), (1, '2020-02-01', 6), (1, '2020-02-01', 7)) AS t(p, period, v);

@@ -89,21 +89,39 @@ typedef struct PeriodCache
 	Interval	step;			/* the last step found valid */
 } PeriodCache;
 
-/* Returns a date, timestamp or timestamptz period as a timestamp. */
-static Timestamp
-PeriodTimestamp(Oid periodtype, Datum period)
+/*
+ * Sets *ts to a date, timestamp or timestamptz period as a timestamp.
+ * Returns false for a date beyond the range of timestamps (after AD
+ * 294276), which cannot be compared with.
+ */
+static bool
+PeriodTimestamp(Oid periodtype, Datum period, Timestamp *ts)
 {
 	if (periodtype == DATEOID)
 	{
-		DateADT		date = DatumGetDateADT(period);
+		int			overflow;
 
-		if (DATE_IS_NOBEGIN(date))
-			return DT_NOBEGIN;
-		if (DATE_IS_NOEND(date))
-			return DT_NOEND;
-		return (Timestamp) date * USECS_PER_DAY;
+		*ts = date2timestamp_opt_overflow(DatumGetDateADT(period), &overflow);
+		return overflow == 0;
 	}
-	return DatumGetTimestamp(period);
+	*ts = DatumGetTimestamp(period);
+	return true;
+}
+
+/*
+ * Returns whether period - step might fall outside the range of timestamps,
+ * where PostgreSQL's date arithmetic raises an error: a period that close to
+ * 4714 BC or AD 294276 has no earlier period to compare with.
+ */
+static bool
+StepMayLeaveRange(Timestamp period, const Interval *step)
+{
+	int128		margin = ((int128) Abs((int128) step->month) * 31 +
+						  Abs((int128) step->day) + 2) * USECS_PER_DAY +
+		Abs((int128) step->time);
+
+	return (int128) period - margin < MIN_TIMESTAMP ||
+		(int128) period + margin >= END_TIMESTAMP;
 }
 
 /* Returns period - step, as a timestamp. */
@@ -169,7 +187,8 @@ PeriodScanRow(WindowObject winobj, int64 pos, Datum period, bool isnull,
 
 	if (isnull)
 		return;
-	p->period = PeriodTimestamp(scan->periodtype, period);
+	if (!PeriodTimestamp(scan->periodtype, period, &p->period))
+		return;
 	value = WinGetFuncArgInPartition(winobj, 0, pos, WINDOW_SEEK_HEAD,
 									 false, &p->isnull, NULL);
 	if (!p->isnull)
@@ -277,6 +296,7 @@ pct_change_period(PG_FUNCTION_ARGS)
 	bool		period_null;
 	bool		step_null;
 	bool		isnull;
+	Timestamp	current;
 	Timestamp	earlier;
 	PeriodValue *previous;
 	float8		change;
@@ -300,7 +320,9 @@ pct_change_period(PG_FUNCTION_ARGS)
 	value = WinGetFuncArgCurrent(winobj, 0, &value_null);
 	period = WinGetFuncArgCurrent(winobj, 1, &period_null);
 	if (value_null || period_null ||
-		TIMESTAMP_NOT_FINITE(PeriodTimestamp(periodtype, period)))
+		!PeriodTimestamp(periodtype, period, &current) ||
+		TIMESTAMP_NOT_FINITE(current) ||
+		StepMayLeaveRange(current, DatumGetIntervalP(step)))
 		PG_RETURN_NULL();
 
 	earlier = PeriodMinusStep(periodtype, period, DatumGetIntervalP(step));
