@@ -111,17 +111,26 @@ PeriodTimestamp(Oid periodtype, Datum period, Timestamp *ts)
 /*
  * Returns whether period - step might fall outside the range of timestamps,
  * where PostgreSQL's date arithmetic raises an error: a period that close to
- * 4714 BC or AD 294276 has no earlier period to compare with.
+ * 4714 BC (or, for a step with negative parts, to AD 294276) has no earlier
+ * period to compare with.  Months count as 31 days and two days are added
+ * for time zones, so the test errs on the side of NULL only within a step
+ * of the range's ends.
  */
 static bool
 StepMayLeaveRange(Timestamp period, const Interval *step)
 {
-	int128		margin = ((int128) Abs((int128) step->month) * 31 +
-						  Abs((int128) step->day) + 2) * USECS_PER_DAY +
-		Abs((int128) step->time);
+	int128		back_days = Max((int128) step->month, 0) * 31 +
+		Max((int128) step->day, 0) + 2;
+	int128		forward_days = Max(-(int128) step->month, 0) * 31 +
+		Max(-(int128) step->day, 0);
+	int128		lowest = (int128) period - back_days * USECS_PER_DAY -
+		Max((int128) step->time, 0);
+	int128		highest = (int128) period + (forward_days + 2) * USECS_PER_DAY +
+		Max(-(int128) step->time, 0);
 
-	return (int128) period - margin < MIN_TIMESTAMP ||
-		(int128) period + margin >= END_TIMESTAMP;
+	if (lowest < MIN_TIMESTAMP)
+		return true;
+	return (forward_days > 0 || step->time < 0) && highest >= END_TIMESTAMP;
 }
 
 /* Returns period - step, as a timestamp. */

@@ -365,12 +365,28 @@ ReadKey(TfReader *r, PartnerKeyType keytype)
  * byte, the target if there is one, the number of partners, then each
  * partner and its total.
  */
+/* qsort comparator: entries in the order of their keys' bytes. */
+static int
+CompareEntries(const void *a, const void *b)
+{
+	const PartnerEntry *x = *(PartnerEntry *const *) a;
+	const PartnerEntry *y = *(PartnerEntry *const *) b;
+	int			cmp = memcmp(x->key, y->key, Min(x->keylen, y->keylen));
+
+	if (cmp != 0)
+		return cmp;
+	return (x->keylen > y->keylen) - (x->keylen < y->keylen);
+}
+
 static void
 PartnerTotalsWrite(const void *p, StringInfo buf)
 {
 	const PartnerTotals *state = p;
 	PartnerKeyType keytype = (PartnerKeyType) state->keytype;
+	PartnerEntry **entries = palloc(Max(state->npartners, 1) * sizeof(PartnerEntry *));
+	int32		n = 0;
 	int32		b;
+	int32		i;
 
 	pq_sendbyte(buf, PARTNER_TOTALS_VERSION);
 	pq_sendbyte(buf, state->kind);
@@ -379,15 +395,21 @@ PartnerTotalsWrite(const void *p, StringInfo buf)
 	if (state->target != 0)
 		WriteKey(buf, keytype, TargetKey(state));
 	pq_sendint32(buf, state->npartners);
+
+	/* partners in the order of their keys, so equal states look the same */
 	for (b = 0; b < state->nbuckets; b++)
 	{
-		PartnerEntry *entry;
+		if (state->buckets[b] != 0)
+			entries[n++] = EntryAt(state, state->buckets[b]);
+	}
+	Assert(n == state->npartners);
+	qsort(entries, n, sizeof(PartnerEntry *), CompareEntries);
+	for (i = 0; i < n; i++)
+	{
+		PartnerEntry *entry = entries[i];
 		PartnerKey	key;
 		TfSum		sum;
 
-		if (state->buckets[b] == 0)
-			continue;
-		entry = EntryAt(state, state->buckets[b]);
 		key.data = entry->key;
 		key.len = entry->keylen;
 		WriteKey(buf, keytype, key);
