@@ -1,0 +1,130 @@
+-- test/02_catalog.sql: the declarations of every tradeflow object
+--
+-- Every function of the API exists with its signature; every function is
+-- PARALLEL SAFE and has a comment; every function is IMMUTABLE except the
+-- pct_change window functions over timestamptz periods, which are STABLE
+-- (timestamptz arithmetic depends on TimeZone); the window functions are
+-- window functions; every aggregate has a combine function and a state type
+-- of tradeflow's own (not internal); the types have comments.
+
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION tradeflow;
+
+SELECT plan(53);
+
+CREATE TABLE tf_functions AS
+SELECT p.oid, p.oid::regprocedure::text AS signature, p.proname::text AS name, p.prokind,
+	   p.provolatile, p.proparallel, p.proisstrict, p.prorettype::regtype::text AS returns,
+	   (SELECT array_agg(t::regtype::text ORDER BY n) FROM unnest(p.proargtypes) WITH ORDINALITY AS u(t, n)) AS args
+FROM pg_proc AS p
+	JOIN pg_depend AS d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+		AND d.refclassid = 'pg_extension'::regclass
+		AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'tradeflow');
+
+-- the API: name, argument types, kind (f function, w window, a aggregate), result
+CREATE TABLE tf_api (name text, args text[], kind "char", returns text);
+INSERT INTO tf_api
+SELECT 'pct_change', ARRAY[t, t], 'f', 'double precision'
+FROM unnest(ARRAY['numeric', 'double precision', 'bigint']) AS t
+UNION ALL
+SELECT 'pct_change', ARRAY[t], 'w', 'double precision'
+FROM unnest(ARRAY['numeric', 'double precision', 'bigint']) AS t
+UNION ALL
+SELECT 'pct_change', ARRAY[t, p, 'interval'], 'w', 'double precision'
+FROM unnest(ARRAY['numeric', 'double precision', 'bigint']) AS t,
+	 unnest(ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']) AS p
+UNION ALL
+SELECT 'trade_share', ARRAY[t], 'w', 'double precision'
+FROM unnest(ARRAY['numeric', 'double precision', 'bigint', 'integer']) AS t
+UNION ALL
+SELECT 'trade_share', ARRAY[t, 'boolean'], 'a', 'double precision'
+FROM unnest(ARRAY['numeric', 'double precision', 'bigint', 'integer']) AS t
+UNION ALL
+SELECT 'rank_partner', ARRAY[t], 'w', 'bigint'
+FROM unnest(ARRAY['numeric', 'double precision', 'bigint']) AS t
+UNION ALL
+SELECT 'rank_partner', ARRAY[p, t, p], 'a', 'bigint'
+FROM unnest(ARRAY['text', 'bigint']) AS p,
+	 unnest(ARRAY['numeric', 'double precision', 'bigint', 'integer']) AS t
+UNION ALL
+SELECT 'trade_share_transfn', ARRAY['trade_share_state', t, 'boolean'], 'f', 'trade_share_state'
+FROM unnest(ARRAY['numeric', 'double precision', 'bigint', 'integer']) AS t
+UNION ALL
+SELECT 'rank_partner_transfn', ARRAY['partner_totals', p, t, p], 'f', 'partner_totals'
+FROM unnest(ARRAY['text', 'bigint']) AS p,
+	 unnest(ARRAY['numeric', 'double precision', 'bigint', 'integer']) AS t
+UNION ALL
+VALUES ('trade_share_combine', ARRAY['trade_share_state', 'trade_share_state'], 'f', 'trade_share_state'),
+	   ('trade_share_final', ARRAY['trade_share_state'], 'f', 'double precision'),
+	   ('rank_partner_combine', ARRAY['partner_totals', 'partner_totals'], 'f', 'partner_totals'),
+	   ('rank_partner_final', ARRAY['partner_totals'], 'f', 'bigint'),
+	   ('trade_share_state_in', ARRAY['cstring'], 'f', 'trade_share_state'),
+	   ('trade_share_state_out', ARRAY['trade_share_state'], 'f', 'cstring'),
+	   ('trade_share_state_recv', ARRAY['internal'], 'f', 'trade_share_state'),
+	   ('trade_share_state_send', ARRAY['trade_share_state'], 'f', 'bytea'),
+	   ('partner_totals_in', ARRAY['cstring'], 'f', 'partner_totals'),
+	   ('partner_totals_out', ARRAY['partner_totals'], 'f', 'cstring'),
+	   ('partner_totals_recv', ARRAY['internal'], 'f', 'partner_totals'),
+	   ('partner_totals_send', ARRAY['partner_totals'], 'f', 'bytea');
+
+SELECT is((SELECT count(*) FROM tf_api), 58::bigint, 'the API lists 58 functions');
+
+-- every function of the API, by pgTAP's has_function (the user-facing ones)
+SELECT has_function(name, args, format('%s(%s) exists', name, array_to_string(args, ', ')))
+FROM tf_api WHERE name IN ('pct_change', 'trade_share', 'rank_partner')
+ORDER BY name, kind, args;
+
+SELECT set_eq($$SELECT name, args, prokind, returns FROM tf_functions$$,
+			  $$SELECT name, args, kind, returns FROM tf_api$$,
+			  'the extension''s functions are exactly those of the API (names, arguments, kinds, results)');
+
+SELECT is_empty($$SELECT signature, proparallel FROM tf_functions WHERE proparallel <> 's'$$,
+				'every function is PARALLEL SAFE');
+SELECT is_empty($$SELECT signature FROM tf_functions WHERE obj_description(oid, 'pg_proc') IS NULL
+				  OR obj_description(oid, 'pg_proc') = ''$$,
+				'every function has a comment');
+SELECT is_empty($$
+	SELECT signature, provolatile FROM tf_functions
+	WHERE provolatile <> CASE WHEN name = 'pct_change' AND 'timestamp with time zone' = ANY (args) THEN 's' ELSE 'i' END
+$$, 'every function is IMMUTABLE except pct_change over timestamptz periods, which is STABLE');
+
+SELECT volatility_is('pct_change', ARRAY[t, 'timestamp with time zone', 'interval'], 'stable',
+					 format('pct_change(%s, timestamptz, interval) is STABLE', t))
+FROM unnest(ARRAY['numeric', 'double precision', 'bigint']) AS t;
+SELECT volatility_is('pct_change', ARRAY[t, 'date', 'interval'], 'immutable',
+					 format('pct_change(%s, date, interval) is IMMUTABLE', t))
+FROM unnest(ARRAY['numeric', 'double precision', 'bigint']) AS t;
+
+SELECT is_empty($$SELECT signature FROM tf_functions WHERE prokind = 'f' AND name = 'pct_change' AND NOT proisstrict$$,
+				'the scalar pct_change is STRICT');
+SELECT is_empty($$SELECT signature FROM tf_functions WHERE name ~ '_(in|out|recv|send|final)$' AND NOT proisstrict$$,
+				'the I/O and final functions are STRICT');
+SELECT is_empty($$SELECT signature FROM tf_functions WHERE name ~ '_(transfn|combine)$' AND proisstrict$$,
+				'the transition and combine functions are not STRICT (they start from a NULL state)');
+
+SELECT is_empty($$
+	SELECT a.aggfnoid::regprocedure
+	FROM pg_aggregate AS a JOIN tf_functions AS f ON f.oid = a.aggfnoid
+	WHERE a.aggcombinefn = 0 OR a.aggkind <> 'n'
+	   OR a.aggtranstype NOT IN ('trade_share_state'::regtype, 'partner_totals'::regtype)
+	   OR a.aggfinalfn = 0 OR a.aggfinalmodify <> 'r'
+$$, 'every aggregate has a combine function, a final function that does not modify the state, and a state type of its own');
+SELECT is((SELECT count(*) FROM pg_aggregate WHERE aggfnoid IN (SELECT oid FROM tf_functions)), 12::bigint,
+		  '12 aggregates');
+
+SELECT is_empty($$
+	SELECT t FROM unnest(ARRAY['trade_share_state', 'partner_totals']) AS t
+	WHERE obj_description(t::regtype, 'pg_type') IS NULL
+$$, 'both state types have a comment');
+SELECT is_empty($$
+	SELECT typname FROM pg_type WHERE typname IN ('trade_share_state', 'partner_totals')
+	AND (typinput::text <> typname || '_in' OR typoutput::text <> typname || '_out'
+		 OR typreceive::text <> typname || '_recv' OR typsend::text <> typname || '_send'
+		 OR typlen <> -1 OR typstorage <> 'x')
+$$, 'both state types are variable-length with text and binary I/O');
+SELECT ok(obj_description((SELECT oid FROM pg_extension WHERE extname = 'tradeflow'), 'pg_extension') IS NOT NULL,
+		  'the extension has a comment');
+
+SELECT * FROM finish();
+ROLLBACK;
