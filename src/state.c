@@ -198,7 +198,7 @@ TfReadSum(TfReader *r, TfSumKind kind, TfSum *sum)
 				int64		hi = TfReadInt64(r);
 				uint64		lo = (uint64) TfReadInt64(r);
 
-				sum->v.i = ((int128) hi << 64) | (int128) lo;
+				sum->v.i = (int128) (((uint128) (uint64) hi << 64) | lo);
 				break;
 			}
 	}

@@ -298,7 +298,7 @@ TfSlotGet(const TfSlot *slot, TfSumKind kind, TfSum *sum)
 				int64		half[2];
 
 				memcpy(half, slot->data, sizeof(half));
-				sum->v.i = ((int128) half[0] << 64) | (int128) (uint64) half[1];
+				sum->v.i = (int128) (((uint128) (uint64) half[0] << 64) | (uint64) half[1]);
 				break;
 			}
 	}
