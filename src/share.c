@@ -68,6 +68,32 @@ ShareStateEmpty(TfSumKind kind)
 }
 
 /*
+ * Returns state after its totals were added to in place: the state itself,
+ * or, when a total outgrew its slot (grown_part or grown_whole not NULL,
+ * holding the new total), a larger copy with the new totals.
+ */
+static ShareState *
+ShareStateKeep(ShareState *state, const TfSum *grown_part,
+			   const TfSum *grown_whole)
+{
+	TfSumKind	kind = (TfSumKind) state->kind;
+	TfSum		part;
+	TfSum		whole;
+
+	if (grown_part == NULL && grown_whole == NULL)
+		return state;
+	if (grown_part != NULL)
+		part = *grown_part;
+	else
+		TfSlotGet(SharePart(state), kind, &part);
+	if (grown_whole != NULL)
+		whole = *grown_whole;
+	else
+		TfSlotGet(ShareWhole(state), kind, &whole);
+	return ShareStateBuild(kind, &part, &whole, true);
+}
+
+/*
  * Adds a value to the part (if is_part) and to the whole of state, in place
  * where the totals still fit; returns the state, or a larger copy.
  */
@@ -83,13 +109,8 @@ ShareStateAdd(ShareState *state, TfValueType type, Datum value, bool is_part)
 	whole_fits = TfSlotAddValue(ShareWhole(state), kind, type, value, &whole);
 	if (is_part)
 		part_fits = TfSlotAddValue(SharePart(state), kind, type, value, &part);
-	if (whole_fits && part_fits)
-		return state;
-	if (part_fits)
-		TfSlotGet(SharePart(state), kind, &part);
-	if (whole_fits)
-		TfSlotGet(ShareWhole(state), kind, &whole);
-	return ShareStateBuild(kind, &part, &whole, true);
+	return ShareStateKeep(state, part_fits ? NULL : &part,
+						  whole_fits ? NULL : &whole);
 }
 
 /* Binary image: version byte, sum kind byte, the part's total, the whole's. */
@@ -208,13 +229,8 @@ ShareStateMerge(void *into, const void *from)
 	TfSlotGet(ShareWhole(b), kind, &addwhole);
 	part_fits = TfSlotAddSum(SharePart(a), kind, &addpart, &part);
 	whole_fits = TfSlotAddSum(ShareWhole(a), kind, &addwhole, &whole);
-	if (part_fits && whole_fits)
-		return a;
-	if (part_fits)
-		TfSlotGet(SharePart(a), kind, &part);
-	if (whole_fits)
-		TfSlotGet(ShareWhole(a), kind, &whole);
-	return ShareStateBuild(kind, &part, &whole, true);
+	return ShareStateKeep(a, part_fits ? NULL : &part,
+						  whole_fits ? NULL : &whole);
 }
 
 /*
