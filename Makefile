@@ -3,6 +3,7 @@
 MODULE_big = tradeflow
 OBJS = \
 	src/tradeflow.o \
+	src/decimal.o \
 	src/value.o \
 	src/state.o \
 	src/window.o \
@@ -22,3 +23,5 @@ PG_CPPFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-missing
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+$(OBJS): src/tradeflow.h

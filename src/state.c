@@ -99,7 +99,7 @@ TfWriteSum(StringInfo buf, TfSumKind kind, const TfSum *sum)
 		case TF_SUM_NUMERIC:
 			{
 				bytea	   *b = DatumGetByteaPP(DirectFunctionCall1(numeric_send,
-																	NumericGetDatum(sum->v.n)));
+																	NumericGetDatum(TfSumNumeric(sum))));
 
 				pq_sendint32(buf, VARSIZE_ANY_EXHDR(b));
 				pq_sendbytes(buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
@@ -171,14 +171,18 @@ TfReadSum(TfReader *r, TfSumKind kind, TfSum *sum)
 			{
 				int32		len = TfReadInt32(r);
 				StringInfoData buf;
+				Numeric		n;
 
 				initStringInfo(&buf);
 				appendBinaryStringInfo(&buf, TfReadBytes(r, len), len);
 				CheckNumericImage(r, buf.data, len);
-				sum->v.n = DatumGetNumeric(DirectFunctionCall3(numeric_recv,
-															   PointerGetDatum(&buf),
-															   ObjectIdGetDatum(InvalidOid),
-															   Int32GetDatum(-1)));
+				n = DatumGetNumeric(DirectFunctionCall3(numeric_recv,
+														PointerGetDatum(&buf),
+														ObjectIdGetDatum(InvalidOid),
+														Int32GetDatum(-1)));
+				/* held as a scaled integer where it fits, as when summed */
+				if (!TfDecimalFromDatum(NumericGetDatum(n), &sum->v.i, &sum->scale))
+					sum->n = n;
 				break;
 			}
 		case TF_SUM_FLOAT8:

@@ -40,16 +40,21 @@ typedef enum TfSumKind
 	TF_SUM_INTEGER = 3
 } TfSumKind;
 
-/* An exact running total of the non-NULL values added to it. */
+/*
+ * An exact running total of the non-NULL values added to it.  A numeric
+ * total is kept as the integer total * 10^scale while that fits 128 bits
+ * (see decimal.c), and as a numeric n otherwise.
+ */
 typedef struct TfSum
 {
 	int64		count;			/* number of values added */
 	union
 	{
-		int128		i;			/* TF_SUM_INTEGER */
+		int128		i;			/* TF_SUM_INTEGER, TF_SUM_NUMERIC scaled */
 		float8		f;			/* TF_SUM_FLOAT8 */
-		Numeric		n;			/* TF_SUM_NUMERIC; NULL while count = 0 */
 	}			v;
+	Numeric		n;				/* TF_SUM_NUMERIC beyond 128 bits, or NULL */
+	int32		scale;			/* TF_SUM_NUMERIC: display scale of v.i */
 } TfSum;
 
 /*
@@ -60,12 +65,22 @@ typedef struct TfSlot
 {
 	int64		count;			/* number of values added */
 	int32		size;			/* bytes of data, a multiple of MAXALIGN */
-	int32		unused;			/* zero */
+	int32		form;			/* numeric: 0 for a numeric datum, else 1 +
+								 * the scale of a scaled int128; else 0 */
 	char		data[FLEXIBLE_ARRAY_MEMBER];
 } TfSlot;
 
 #define TF_SLOT_FIXED_DATA	16
 #define TF_SLOT_BYTES(size)	(offsetof(TfSlot, data) + (size))
+
+/* decimal.c: numeric values as scaled 128-bit integers */
+#define TF_DECIMAL_MAX_SCALE 38
+
+extern bool TfDecimalFromDatum(Datum value, int128 *digits, int *scale);
+extern bool TfDecimalAlign(int128 *a, int ascale, int128 *b, int bscale,
+						   int *scale);
+extern Numeric TfDecimalToNumeric(int128 digits, int scale);
+extern float8 TfDecimalToFloat8(int128 digits, int scale);
 
 /* value.c */
 extern TfValueType TfArgValueType(FunctionCallInfo fcinfo, int argno);
@@ -86,6 +101,7 @@ extern bool TfSlotAddSum(TfSlot *slot, TfSumKind kind, const TfSum *other,
 						 TfSum *grown);
 extern bool TfSumIsZero(TfSumKind kind, const TfSum *sum);
 extern float8 TfSumToFloat8(TfSumKind kind, const TfSum *sum);
+extern Numeric TfSumNumeric(const TfSum *sum);
 extern int	TfSumCompare(TfSumKind kind, const TfSum *a, const TfSum *b);
 extern float8 TfRatio(float8 numerator, float8 denominator, bool *isnull);
 extern float8 TfChange(TfValueType type, Datum previous, Datum current,

@@ -84,7 +84,14 @@ TfValueToFloat8(TfValueType type, Datum value)
 	switch (type)
 	{
 		case TF_NUMERIC:
-			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, value));
+			{
+				int128		digits;
+				int			scale;
+
+				if (TfDecimalFromDatum(value, &digits, &scale))
+					return TfDecimalToFloat8(digits, scale);
+				return DatumGetFloat8(DirectFunctionCall1(numeric_float8, value));
+			}
 		case TF_FLOAT8:
 			return DatumGetFloat8(value);
 		case TF_INT8:
@@ -188,13 +195,52 @@ AddInteger(TfSum *sum, int128 n)
 }
 
 /*
- * Adds a numeric to a numeric total.  The new total is allocated in the
- * current memory context; the old one is left alone.
+ * Adds digits / 10^scale to a numeric total still held as a scaled
+ * integer.  Returns false, leaving sum alone, when the total would not fit.
+ */
+static bool
+AddDecimal(TfSum *sum, int128 digits, int scale)
+{
+	int128		total = sum->v.i;
+	int			newscale;
+
+	if (sum->n != NULL)
+		return false;
+	if (sum->count == 0)
+	{
+		sum->v.i = digits;
+		sum->scale = scale;
+		return true;
+	}
+	if (!TfDecimalAlign(&total, sum->scale, &digits, scale, &newscale) ||
+		__builtin_add_overflow(total, digits, &total))
+		return false;
+	sum->v.i = total;
+	sum->scale = newscale;
+	return true;
+}
+
+/* Returns a numeric total as a numeric (NULL for a total of no values). */
+Numeric
+TfSumNumeric(const TfSum *sum)
+{
+	if (sum->count == 0)
+		return NULL;
+	if (sum->n != NULL)
+		return sum->n;
+	return TfDecimalToNumeric(sum->v.i, sum->scale);
+}
+
+/*
+ * Adds a numeric to a numeric total with numeric arithmetic.  The new total
+ * is allocated in the current memory context; the old one is left alone.
  */
 static void
 AddNumeric(TfSum *sum, Numeric num)
 {
-	sum->v.n = sum->count == 0 ? num : numeric_add_opt_error(sum->v.n, num, NULL);
+	Numeric		total = TfSumNumeric(sum);
+
+	sum->n = total == NULL ? num : numeric_add_opt_error(total, num, NULL);
 }
 
 /* Adds a double precision value to a float8 total, like sum(float8). */
@@ -214,8 +260,15 @@ TfSumAddValue(TfSum *sum, TfValueType type, Datum value)
 	switch (type)
 	{
 		case TF_NUMERIC:
-			AddNumeric(sum, DatumGetNumeric(value));
-			break;
+			{
+				int128		digits;
+				int			scale;
+
+				if (!TfDecimalFromDatum(value, &digits, &scale) ||
+					!AddDecimal(sum, digits, scale))
+					AddNumeric(sum, DatumGetNumeric(value));
+				break;
+			}
 		case TF_FLOAT8:
 			AddFloat8(sum, DatumGetFloat8(value));
 			break;
@@ -238,7 +291,8 @@ TfSumAddSum(TfSum *sum, TfSumKind kind, const TfSum *other)
 	switch (kind)
 	{
 		case TF_SUM_NUMERIC:
-			AddNumeric(sum, other->v.n);
+			if (other->n != NULL || !AddDecimal(sum, other->v.i, other->scale))
+				AddNumeric(sum, TfSumNumeric(other));
 			break;
 		case TF_SUM_FLOAT8:
 			AddFloat8(sum, other->v.f);
@@ -262,8 +316,8 @@ TfSlotDataSize(TfSumKind kind, const TfSum *sum, bool room)
 {
 	int32		size = TF_SLOT_FIXED_DATA;
 
-	if (kind == TF_SUM_NUMERIC && sum->count > 0)
-		size = MAXALIGN(VARSIZE(sum->v.n)) + (room ? TF_SLOT_FIXED_DATA : 0);
+	if (kind == TF_SUM_NUMERIC && sum->n != NULL)
+		size = MAXALIGN(VARSIZE(sum->n)) + (room ? TF_SLOT_FIXED_DATA : 0);
 	return Max(size, TF_SLOT_FIXED_DATA);
 }
 
@@ -284,23 +338,21 @@ TfSlotGet(const TfSlot *slot, TfSumKind kind, TfSum *sum)
 {
 	TfSumInit(sum);
 	sum->count = slot->count;
-	switch (kind)
+	if (kind == TF_SUM_FLOAT8)
+		memcpy(&sum->v.f, slot->data, sizeof(float8));
+	else if (kind == TF_SUM_NUMERIC && slot->form == 0)
 	{
-		case TF_SUM_NUMERIC:
-			if (slot->count > 0)
-				sum->v.n = (Numeric) slot->data;
-			break;
-		case TF_SUM_FLOAT8:
-			memcpy(&sum->v.f, slot->data, sizeof(float8));
-			break;
-		case TF_SUM_INTEGER:
-			{
-				int64		half[2];
+		if (slot->count > 0)
+			sum->n = (Numeric) slot->data;
+	}
+	else
+	{
+		int64		half[2];
 
-				memcpy(half, slot->data, sizeof(half));
-				sum->v.i = (int128) (((uint128) (uint64) half[0] << 64) | (uint64) half[1]);
-				break;
-			}
+		memcpy(half, slot->data, sizeof(half));
+		sum->v.i = (int128) (((uint128) (uint64) half[0] << 64) | (uint64) half[1]);
+		if (kind == TF_SUM_NUMERIC)
+			sum->scale = slot->form - 1;
 	}
 }
 
@@ -308,31 +360,27 @@ TfSlotGet(const TfSlot *slot, TfSumKind kind, TfSum *sum)
 bool
 TfSlotPut(TfSlot *slot, TfSumKind kind, const TfSum *sum)
 {
-	switch (kind)
+	if (kind == TF_SUM_FLOAT8)
+		memcpy(slot->data, &sum->v.f, sizeof(float8));
+	else if (kind == TF_SUM_NUMERIC && sum->n != NULL)
 	{
-		case TF_SUM_NUMERIC:
-			if (sum->count > 0)
-			{
-				Size		len = VARSIZE(sum->v.n);
+		Size		len = VARSIZE(sum->n);
 
-				if (len > slot->size)
-					return false;
-				memmove(slot->data, sum->v.n, len);
-				memset(slot->data + len, 0, slot->size - len);
-			}
-			break;
-		case TF_SUM_FLOAT8:
-			memcpy(slot->data, &sum->v.f, sizeof(float8));
-			break;
-		case TF_SUM_INTEGER:
-			{
-				int64		half[2];
+		if (len > slot->size)
+			return false;
+		memmove(slot->data, sum->n, len);
+		memset(slot->data + len, 0, slot->size - len);
+		slot->form = 0;
+	}
+	else
+	{
+		int64		half[2];
 
-				half[0] = (int64) (sum->v.i >> 64);
-				half[1] = (int64) (uint64) sum->v.i;
-				memcpy(slot->data, half, sizeof(half));
-				break;
-			}
+		half[0] = (int64) (sum->v.i >> 64);
+		half[1] = (int64) (uint64) sum->v.i;
+		memcpy(slot->data, half, sizeof(half));
+		if (kind == TF_SUM_NUMERIC)
+			slot->form = 1 + sum->scale;
 	}
 	slot->count = sum->count;
 	return true;
@@ -370,9 +418,11 @@ TfSumIsZero(TfSumKind kind, const TfSum *sum)
 	switch (kind)
 	{
 		case TF_SUM_NUMERIC:
-			return !numeric_is_nan(sum->v.n) && !numeric_is_inf(sum->v.n) &&
+			if (sum->n == NULL)
+				return sum->v.i == 0;
+			return !numeric_is_nan(sum->n) && !numeric_is_inf(sum->n) &&
 				DatumGetInt32(DirectFunctionCall2(numeric_cmp,
-												  NumericGetDatum(sum->v.n),
+												  NumericGetDatum(sum->n),
 												  NumericGetDatum(int64_to_numeric(0)))) == 0;
 		case TF_SUM_FLOAT8:
 			return sum->v.f == 0.0;
@@ -391,8 +441,10 @@ TfSumToFloat8(TfSumKind kind, const TfSum *sum)
 	switch (kind)
 	{
 		case TF_SUM_NUMERIC:
+			if (sum->n == NULL)
+				return TfDecimalToFloat8(sum->v.i, sum->scale);
 			return DatumGetFloat8(DirectFunctionCall1(numeric_float8,
-													  NumericGetDatum(sum->v.n)));
+													  NumericGetDatum(sum->n)));
 		case TF_SUM_FLOAT8:
 			return sum->v.f;
 		case TF_SUM_INTEGER:
@@ -411,9 +463,18 @@ TfSumCompare(TfSumKind kind, const TfSum *a, const TfSum *b)
 	switch (kind)
 	{
 		case TF_SUM_NUMERIC:
-			return DatumGetInt32(DirectFunctionCall2(numeric_cmp,
-													 NumericGetDatum(a->v.n),
-													 NumericGetDatum(b->v.n)));
+			{
+				int128		x = a->v.i,
+							y = b->v.i;
+				int			scale;
+
+				if (a->n == NULL && b->n == NULL &&
+					TfDecimalAlign(&x, a->scale, &y, b->scale, &scale))
+					return (x > y) - (x < y);
+				return DatumGetInt32(DirectFunctionCall2(numeric_cmp,
+														 NumericGetDatum(TfSumNumeric(a)),
+														 NumericGetDatum(TfSumNumeric(b))));
+			}
 		case TF_SUM_FLOAT8:
 			return float8_cmp_internal(a->v.f, b->v.f);
 		case TF_SUM_INTEGER:
@@ -458,9 +519,26 @@ TfChange(TfValueType type, Datum previous, Datum current, bool *isnull)
 			}
 		case TF_NUMERIC:
 			{
-				Numeric		p = DatumGetNumeric(previous);
-				Numeric		c = DatumGetNumeric(current);
-				float8		pf = TfValueToFloat8(TF_NUMERIC, previous);
+				int128		pd,
+							cd;
+				int			ps,
+							cs,
+							scale;
+				Numeric		p;
+				Numeric		c;
+				float8		pf;
+
+				/* the exact difference in 128 bits, when both fit there */
+				if (TfDecimalFromDatum(previous, &pd, &ps) &&
+					TfDecimalFromDatum(current, &cd, &cs) &&
+					TfDecimalAlign(&pd, ps, &cd, cs, &scale) &&
+					!__builtin_sub_overflow(cd, pd, &cd))
+					return TfRatio(TfDecimalToFloat8(cd, scale),
+								   TfDecimalToFloat8(pd, scale), isnull);
+
+				p = DatumGetNumeric(previous);
+				c = DatumGetNumeric(current);
+				pf = TfValueToFloat8(TF_NUMERIC, previous);
 
 				/* NaN and infinities: float8 arithmetic on the formula */
 				if (numeric_is_nan(p) || numeric_is_inf(p) ||
