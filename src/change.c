@@ -39,6 +39,56 @@ pct_change(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The previous-row form keeps the value of the row it was last called for,
+ * so that the next row need not read it from the partition again.  Numeric
+ * values are kept when they are small, as almost all are; others are read
+ * again.
+ */
+#define KEPT_VALUE_BYTES 48
+
+typedef struct KeptValue
+{
+	int64		pos;			/* the row's position, or -1 */
+	bool		isnull;
+	Datum		value;			/* by value, or pointing to bytes */
+	union
+	{
+		char		data[KEPT_VALUE_BYTES];
+		double		align;
+	}			bytes;
+} KeptValue;
+
+/* Keeps the value of row pos in kept, if it can. */
+static void
+KeepValue(KeptValue *kept, TfValueType type, int64 pos, Datum value, bool isnull)
+{
+	kept->pos = pos;
+	kept->isnull = isnull;
+	if (isnull)
+		return;
+	if (type == TF_NUMERIC)
+	{
+		struct varlena *v = (struct varlena *) DatumGetPointer(value);
+
+		if ((VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v)) ||
+			VARSIZE_ANY(v) > KEPT_VALUE_BYTES)
+		{
+			kept->pos = -1;
+			return;
+		}
+		memcpy(kept->bytes.data, v, VARSIZE_ANY(v));
+		kept->value = PointerGetDatum(kept->bytes.data);
+	}
+	else if (type == TF_INT4 || FLOAT8PASSBYVAL)
+		kept->value = value;
+	else
+	{
+		memcpy(kept->bytes.data, DatumGetPointer(value), sizeof(int64));
+		kept->value = PointerGetDatum(kept->bytes.data);
+	}
+}
+
+/*
  * pct_change(value) OVER (...): change from the previous row of the window
  * ordering.
  */
@@ -48,22 +98,35 @@ pct_change_window(PG_FUNCTION_ARGS)
 {
 	WindowObject winobj = PG_WINDOW_OBJECT();
 	TfValueType type = TfArgValueType(fcinfo, 0);
+	KeptValue  *kept = WinGetPartitionLocalMemory(winobj, sizeof(KeptValue));
+	int64		pos = WinGetCurrentPosition(winobj);
 	Datum		previous;
 	Datum		current;
 	bool		previous_null;
 	bool		current_null;
-	bool		isout;
+	bool		isout = false;
 	bool		isnull;
 	float8		change;
 
-	/* reading the previous row also moves the mark up to it */
-	previous = WinGetFuncArgInPartition(winobj, 0, -1, WINDOW_SEEK_CURRENT,
-										true, &previous_null, &isout);
 	current = WinGetFuncArgCurrent(winobj, 0, &current_null);
-	if (isout || previous_null || current_null)
-		PG_RETURN_NULL();
+	if (pos > 0 && kept->pos == pos - 1)
+	{
+		previous = kept->value;
+		previous_null = kept->isnull;
+	}
+	else
+	{
+		/* the first row, or a value that was not kept */
+		previous = WinGetFuncArgInPartition(winobj, 0, -1, WINDOW_SEEK_CURRENT,
+											false, &previous_null, &isout);
+	}
+	/* only this row may be read again, by the next call */
+	WinSetMarkPosition(winobj, pos);
 
-	change = TfChange(type, previous, current, &isnull);
+	isnull = isout || previous_null || current_null;
+	if (!isnull)
+		change = TfChange(type, previous, current, &isnull);
+	KeepValue(kept, type, pos, current, current_null);
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(change);

@@ -535,6 +535,35 @@ CheckPartnerTypes(const PartnerTotals *state, TfSumKind kind,
 }
 
 /*
+ * The size a group's new state starts at: that of the last state that had
+ * to grow, up to MAX_HINT_SIZE, so that groups like the ones before it are
+ * not copied to larger states over and over as their partners arrive.
+ */
+#define MAX_HINT_SIZE (32 * 1024)
+
+typedef struct PartnersHint
+{
+	int32		nbuckets;
+	Size		size;
+} PartnersHint;
+
+/* Returns the hint kept with the calling aggregate's transition function. */
+static PartnersHint *
+GetHint(FunctionCallInfo fcinfo)
+{
+	PartnersHint *hint = fcinfo->flinfo->fn_extra;
+
+	if (hint == NULL)
+	{
+		hint = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(PartnersHint));
+		hint->nbuckets = INITIAL_BUCKETS;
+		hint->size = HeaderBytes(INITIAL_BUCKETS) + INITIAL_SPACE;
+		fcinfo->flinfo->fn_extra = hint;
+	}
+	return hint;
+}
+
+/*
  * rank_partner_transfn(state, partner, value, target): adds a row to its
  * partner's total.
  */
@@ -545,12 +574,13 @@ rank_partner_transfn(PG_FUNCTION_ARGS)
 	PartnerKeyType keytype = ArgKeyType(fcinfo, 1);
 	TfValueType type = TfArgValueType(fcinfo, 2);
 	TfSumKind	kind = TfSumKindOf(type);
+	PartnersHint *hint = GetHint(fcinfo);
 	PartnerTotals *state;
+	PartnerTotals *given;
 	int64		storage;
 
 	if (PG_ARGISNULL(0))
-		state = PartnersNew(kind, keytype, INITIAL_BUCKETS,
-							HeaderBytes(INITIAL_BUCKETS) + INITIAL_SPACE);
+		state = PartnersNew(kind, keytype, hint->nbuckets, hint->size);
 	else
 	{
 		state = TfStateArg(fcinfo, 0, true);
@@ -567,7 +597,13 @@ rank_partner_transfn(PG_FUNCTION_ARGS)
 		add.type = type;
 		add.value = PG_GETARG_DATUM(2);
 		add.sum = NULL;
+		given = state;
 		state = AddToPartner(state, ArgKey(fcinfo, 1, keytype, &storage), &add);
+		if (state != given && VARSIZE(state) <= MAX_HINT_SIZE)
+		{
+			hint->nbuckets = state->nbuckets;
+			hint->size = VARSIZE(state);
+		}
 	}
 	PG_RETURN_POINTER(state);
 }
@@ -627,7 +663,7 @@ rank_partner_final(PG_FUNCTION_ARGS)
 	TfSumKind	kind = (TfSumKind) state->kind;
 	PartnerKey	target;
 	int32		tb;
-	TfSum		target_sum;
+	const TfSlot *target_slot;
 	int64		rank = 1;
 	int32		b;
 
@@ -638,17 +674,15 @@ rank_partner_final(PG_FUNCTION_ARGS)
 	tb = FindBucket(state, KeyHash(target), target);
 	if (state->buckets[tb] == 0)
 		PG_RETURN_NULL();
-	TfSlotGet(EntrySlot(EntryAt(state, state->buckets[tb])), kind, &target_sum);
+	target_slot = EntrySlot(EntryAt(state, state->buckets[tb]));
 
 	for (b = 0; b < state->nbuckets; b++)
 	{
-		TfSum		sum;
-
 		if (state->buckets[b] == 0)
 			continue;
 		CHECK_FOR_INTERRUPTS();
-		TfSlotGet(EntrySlot(EntryAt(state, state->buckets[b])), kind, &sum);
-		if (TfSumCompare(kind, &sum, &target_sum) > 0)
+		if (TfSlotCompare(EntrySlot(EntryAt(state, state->buckets[b])),
+						  target_slot, kind) > 0)
 			rank++;
 	}
 	PG_RETURN_INT64(rank);

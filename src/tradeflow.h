@@ -103,6 +103,7 @@ extern bool TfSumIsZero(TfSumKind kind, const TfSum *sum);
 extern float8 TfSumToFloat8(TfSumKind kind, const TfSum *sum);
 extern Numeric TfSumNumeric(const TfSum *sum);
 extern int	TfSumCompare(TfSumKind kind, const TfSum *a, const TfSum *b);
+extern int	TfSlotCompare(const TfSlot *a, const TfSlot *b, TfSumKind kind);
 extern float8 TfRatio(float8 numerator, float8 denominator, bool *isnull);
 extern float8 TfChange(TfValueType type, Datum previous, Datum current,
 					   bool *isnull);

@@ -484,6 +484,34 @@ TfSumCompare(TfSumKind kind, const TfSum *a, const TfSum *b)
 }
 
 /*
+ * Returns <0, 0 or >0 as the total in slot a is less than, equal to or
+ * greater than the total in slot b, both of at least one value.
+ */
+int
+TfSlotCompare(const TfSlot *a, const TfSlot *b, TfSumKind kind)
+{
+	TfSum		x,
+				y;
+
+	/* totals held as 128-bit integers of one scale compare as they are */
+	if (kind == TF_SUM_INTEGER || (kind == TF_SUM_NUMERIC && a->form > 0 &&
+								   a->form == b->form))
+	{
+		int64		ha[2],
+					hb[2];
+
+		memcpy(ha, a->data, sizeof(ha));
+		memcpy(hb, b->data, sizeof(hb));
+		if (ha[0] != hb[0])
+			return ha[0] < hb[0] ? -1 : 1;
+		return ((uint64) ha[1] > (uint64) hb[1]) - ((uint64) ha[1] < (uint64) hb[1]);
+	}
+	TfSlotGet(a, kind, &x);
+	TfSlotGet(b, kind, &y);
+	return TfSumCompare(kind, &x, &y);
+}
+
+/*
  * Returns the change from previous to current as a fraction, current /
  * previous - 1, or sets *isnull when previous is zero.
  *
