@@ -89,6 +89,7 @@ TfDecimalFromDatum(Datum value, int128 *digits, int *scale)
 	int			weight;
 	int			ndigits;
 	int			exponent;
+	int			last = 0;
 	int128		acc = 0;
 	int			i;
 
@@ -127,33 +128,47 @@ TfDecimalFromDatum(Datum value, int128 *digits, int *scale)
 	if (ndigits > 9)
 		return false;			/* 36 digits always fit acc below */
 
-	for (i = 0; i < ndigits; i++)
+	if (ndigits == 0)
 	{
-		int			d = (int16) ReadUint16(p + i * sizeof(int16));
-
-		if (d < 0 || d >= NBASE)
-			return false;
-		acc = acc * NBASE + d;
+		*digits = 0;
+		*scale = dscale;
+		return true;
 	}
 
-	/* acc is value * 10000^(ndigits - 1 - weight); make it value * 10^dscale */
-	if (ndigits > 0)
+	/* acc = every digit but the last, read as one integer */
+	for (i = 0; i < ndigits; i++)
 	{
-		exponent = DEC_DIGITS * (weight - ndigits + 1) + dscale;
-		if (exponent > TF_DECIMAL_MAX_SCALE)
+		last = (int16) ReadUint16(p + i * sizeof(int16));
+		if (last < 0 || last >= NBASE)
 			return false;
-		if (exponent > 0)
-		{
-			if (__builtin_mul_overflow(acc, Pow10(exponent), &acc) ||
-				acc >= Pow10(TF_DECIMAL_MAX_SCALE))
-				return false;
-		}
-		else if (exponent < 0)
-		{
-			if (-exponent > TF_DECIMAL_MAX_SCALE || acc % Pow10(-exponent) != 0)
-				return false;
-			acc /= Pow10(-exponent);
-		}
+		if (i < ndigits - 1)
+			acc = acc * NBASE + last;
+	}
+
+	/*
+	 * Append the last digit, making acc value * 10^dscale.  That digit may
+	 * reach past the display scale, by at most three decimal places, which
+	 * must be zero; they are dropped from it alone, without dividing 128-bit
+	 * numbers.
+	 */
+	exponent = DEC_DIGITS * (weight - ndigits + 1) + dscale;
+	if (exponent < 0)
+	{
+		static const int pow10_small[] = {1, 10, 100, 1000};
+
+		if (exponent < -(DEC_DIGITS - 1) || last % pow10_small[-exponent] != 0)
+			return false;
+		acc = acc * (NBASE / pow10_small[-exponent]) + last / pow10_small[-exponent];
+		exponent = 0;
+	}
+	else
+		acc = acc * NBASE + last;
+	if (exponent > 0)
+	{
+		if (exponent > TF_DECIMAL_MAX_SCALE ||
+			__builtin_mul_overflow(acc, Pow10(exponent), &acc) ||
+			acc >= Pow10(TF_DECIMAL_MAX_SCALE))
+			return false;
 	}
 	*digits = negative ? -acc : acc;
 	*scale = dscale;
