@@ -118,6 +118,17 @@ INSERT INTO bench.cases (capability, form, keys, query) VALUES
 
 UPDATE bench.cases SET query = replace(query, '{target}', quote_literal(:'target'));
 
+-- the window forms again on rows already in index order, without a sort
+INSERT INTO bench.cases (capability, form, keys, query)
+SELECT capability || ' (index order)', form, keys,
+	   replace(query, 'bench.flows',
+			   CASE WHEN capability LIKE '%series' OR capability LIKE 'pct_change%'
+					THEN 'bench.flows_by_series' ELSE 'bench.flows_by_group' END)
+FROM bench.cases
+WHERE (capability LIKE 'floor: window sort%' OR capability LIKE 'pct_change%' OR
+	   capability LIKE '%window' OR capability LIKE '%one window')
+ORDER BY ord;
+
 -- the aggregates again, with two parallel workers
 INSERT INTO bench.cases (capability, form, keys, parallel, query)
 SELECT capability, form, keys, true, query FROM bench.cases

@@ -102,8 +102,9 @@ SELECT p.ord,
 						FROM floors f
 						WHERE f.parallel = tf.parallel AND f.capability =
 							  CASE WHEN tf.capability LIKE 'pct_change%' THEN 'floor: window sort per series'
-								   WHEN tf.capability LIKE '%window' THEN 'floor: window sort per reporter, flow, period'
-								   ELSE 'floor: sum() GROUP BY reporter, flow, period' END),
+								   WHEN tf.capability LIKE '%window%' THEN 'floor: window sort per reporter, flow, period'
+								   ELSE 'floor: sum() GROUP BY reporter, flow, period' END ||
+							  CASE WHEN tf.capability LIKE '%(index order)' THEN ' (index order)' ELSE '' END),
 					   '')) ||
 	   coalesce((SELECT CASE WHEN k.mismatches = 0 THEN '' ELSE format(' **%s of %s rows differ**', k.mismatches, k.rows) END
 				 FROM bench.checks k WHERE k.ord = p.ord), '') AS line
