@@ -88,7 +88,7 @@ SELECT period, pct_change(v, period, '1 month') OVER () AS chg
 FROM (VALUES ('infinity'::date, 5), ('-infinity', 6), ('2020-01-01', 7)) AS t(period, v)
 ORDER BY period;
 
--- periods at the ends of the timestamp range have no earlier period: NULL, not an error
+-- periods at the ends of the timestamp range: the earlier period where it is in the range, else NULL, never an error
 SELECT p, pct_change(v, p, '1 day') OVER () AS chg
 FROM (VALUES ('4714-11-24 BC'::timestamp, 1), ('4714-11-25 BC', 2), ('294276-12-30', 5),
              ('2020-01-01', 3), ('2020-01-02', 4)) AS t(p, v)

@@ -173,11 +173,10 @@ PeriodTimestamp(Oid periodtype, Datum period, Timestamp *ts)
 
 /*
  * Returns whether period - step might fall outside the range of timestamps,
- * where PostgreSQL's date arithmetic raises an error: a period that close to
- * 4714 BC (or, for a step with negative parts, to AD 294276) has no earlier
- * period to compare with.  Months count as 31 days and two days are added
- * for time zones, so the test errs on the side of NULL only within a step
- * of the range's ends.
+ * where PostgreSQL's date arithmetic raises an error: for a period that
+ * close to 4714 BC (or, for a step with negative parts, to AD 294276).
+ * Months count as 31 days and two days are added for time zones, so the
+ * test errs on the side of true, and only within a step of the range's ends.
  */
 static bool
 StepMayLeaveRange(Timestamp period, const Interval *step)
@@ -214,6 +213,46 @@ PeriodMinusStep(Oid periodtype, Datum period, Interval *step)
 	}
 	elog(ERROR, "unexpected period type %u", periodtype);
 	pg_unreachable();
+}
+
+/*
+ * Sets *earlier to period - step for a period within a step of 4714 BC, the
+ * start of the timestamp range, where PostgreSQL's own arithmetic may raise
+ * an error on the way, and returns whether the result is in the range.  The
+ * Gregorian calendar repeats itself every 400 years (146097 days, a whole
+ * number of weeks), and so do time zones before their first transition, so
+ * the arithmetic is done on the period 400 years later and the result moved
+ * back.  Steps of 200 years or more, and periods near AD 294276, get false.
+ */
+static bool
+PeriodMinusStepNearStart(Oid periodtype, Timestamp period, Interval *step,
+						 Timestamp *earlier)
+{
+	const int64 cycle_days = 146097;
+	const int64 cycle = cycle_days * USECS_PER_DAY;
+	int128		reach_days = Abs((int128) step->month) * 31 +
+		Abs((int128) step->day) + Abs((int128) step->time) / USECS_PER_DAY + 2;
+	Timestamp	later;
+	Datum		d;
+
+	if (reach_days >= cycle_days / 2 ||
+		(int128) period - MIN_TIMESTAMP >= (int128) cycle / 2)
+		return false;
+	later = period + cycle;
+	switch (periodtype)
+	{
+		case DATEOID:
+			d = DateADTGetDatum((DateADT) (later / USECS_PER_DAY));
+			break;
+		case TIMESTAMPTZOID:
+			d = TimestampTzGetDatum(later);
+			break;
+		default:
+			d = TimestampGetDatum(later);
+			break;
+	}
+	*earlier = PeriodMinusStep(periodtype, d, step) - cycle;
+	return *earlier >= MIN_TIMESTAMP;
 }
 
 /* Returns the text of a period kept as a timestamp, for messages. */
@@ -393,11 +432,14 @@ pct_change_period(PG_FUNCTION_ARGS)
 	period = WinGetFuncArgCurrent(winobj, 1, &period_null);
 	if (value_null || period_null ||
 		!PeriodTimestamp(periodtype, period, &current) ||
-		TIMESTAMP_NOT_FINITE(current) ||
-		StepMayLeaveRange(current, DatumGetIntervalP(step)))
+		TIMESTAMP_NOT_FINITE(current))
 		PG_RETURN_NULL();
 
-	earlier = PeriodMinusStep(periodtype, period, DatumGetIntervalP(step));
+	if (!StepMayLeaveRange(current, DatumGetIntervalP(step)))
+		earlier = PeriodMinusStep(periodtype, period, DatumGetIntervalP(step));
+	else if (!PeriodMinusStepNearStart(periodtype, current,
+									   DatumGetIntervalP(step), &earlier))
+		PG_RETURN_NULL();
 	previous = FindPeriod(cache, earlier);
 	if (previous == NULL || previous->isnull)
 		PG_RETURN_NULL();

@@ -14,6 +14,7 @@
 #include "utils/datum.h"
 #include "utils/float.h"
 #include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
 
 #include "tradeflow.h"
 
@@ -22,6 +23,22 @@ TfValueType
 TfArgValueType(FunctionCallInfo fcinfo, int argno)
 {
 	Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
+
+	/*
+	 * Called without a call expression (as a range type's subtype_diff, say),
+	 * the argument has the type the function is declared with.
+	 */
+	if (!OidIsValid(typid) && fcinfo->flinfo != NULL &&
+		OidIsValid(fcinfo->flinfo->fn_oid))
+	{
+		Oid		   *argtypes;
+		int			nargs;
+
+		get_func_signature(fcinfo->flinfo->fn_oid, &argtypes, &nargs);
+		if (argno < nargs)
+			typid = argtypes[argno];
+		pfree(argtypes);
+	}
 
 	switch (typid)
 	{
@@ -33,6 +50,9 @@ TfArgValueType(FunctionCallInfo fcinfo, int argno)
 			return TF_INT8;
 		case INT4OID:
 			return TF_INT4;
+		case InvalidOid:
+			elog(ERROR, "could not determine the type of argument %d", argno + 1);
+			break;
 		default:
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
