@@ -138,9 +138,14 @@ pct_change_window(PG_FUNCTION_ARGS)
  */
 typedef struct PeriodValue
 {
+	int128		digits;			/* a numeric value as digits / 10^scale */
 	Timestamp	period;
-	Datum		value;			/* copied into the partition's memory */
+	Datum		value;			/* else by value, or a copy in the
+								 * partition's memory */
+	int32		scale;
+	bool		decoded;		/* digits and scale hold the value */
 	bool		isnull;
+	bool		hasperiod;		/* while scanning: the row has a period */
 } PeriodValue;
 
 typedef struct PeriodCache
@@ -278,69 +283,107 @@ ComparePeriods(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* What the scan of a partition for its periods keeps. */
+/* What the scan of a partition for its periods and values keeps. */
 typedef struct PeriodScan
 {
 	TfValueType type;
 	Oid			periodtype;
-	PeriodValue *periods;		/* the rows with a period */
-	int64		nperiods;
+	PeriodValue *rows;			/* by position in the partition */
 	MemoryContext valuecxt;		/* the partition's memory */
 } PeriodScan;
 
 static void
-PeriodScanRow(WindowObject winobj, int64 pos, Datum period, bool isnull,
-			  void *arg)
+PeriodScanPeriod(WindowObject winobj, int64 pos, Datum period, bool isnull,
+				 void *arg)
 {
 	PeriodScan *scan = arg;
-	PeriodValue *p = &scan->periods[scan->nperiods];
-	Datum		value;
+	PeriodValue *p = &scan->rows[pos];
 
-	if (isnull)
+	p->hasperiod = !isnull && PeriodTimestamp(scan->periodtype, period, &p->period);
+}
+
+static void
+PeriodScanValue(WindowObject winobj, int64 pos, Datum value, bool isnull,
+				void *arg)
+{
+	PeriodScan *scan = arg;
+	PeriodValue *p = &scan->rows[pos];
+
+	p->isnull = isnull;
+	if (isnull || !p->hasperiod)
 		return;
-	if (!PeriodTimestamp(scan->periodtype, period, &p->period))
-		return;
-	value = WinGetFuncArgInPartition(winobj, 0, pos, WINDOW_SEEK_HEAD,
-									 false, &p->isnull, NULL);
-	if (!p->isnull)
+	/* numerics are kept as scaled integers where they fit, not copied */
+	if (scan->type == TF_NUMERIC)
+		p->decoded = TfDecimalFromDatum(value, &p->digits, &p->scale);
+	if (!p->decoded)
 		p->value = TfValueCopy(scan->type, value, scan->valuecxt);
-	scan->nperiods++;
 }
 
 /*
- * Reads the partition's periods and values, sorts them by period and
- * rejects a period that occurs twice.
+ * Reads the partition's periods, then its values (each a pass in row
+ * order), sorts the rows with a period by period and rejects a period that
+ * occurs twice.
  */
 static void
 PeriodCacheCompute(WindowObject winobj, TfValueType type, Oid periodtype,
 				   PeriodCache *cache)
 {
+	int64		nrows = WinGetPartitionRowCount(winobj);
 	PeriodScan	scan;
+	int64		nperiods = 0;
 	int64		i;
 
 	scan.type = type;
 	scan.periodtype = periodtype;
-	scan.nperiods = 0;
-	scan.periods = TfPartitionAlloc(cache, WinGetPartitionRowCount(winobj) *
-									sizeof(PeriodValue));
+	scan.rows = TfPartitionAlloc(cache, nrows * sizeof(PeriodValue));
 	scan.valuecxt = GetMemoryChunkContext(cache);
-	TfScanPartition(winobj, 1, PeriodScanRow, &scan);
+	TfScanPartition(winobj, 1, PeriodScanPeriod, &scan);
+	TfScanPartition(winobj, 0, PeriodScanValue, &scan);
+
+	for (i = 0; i < nrows; i++)
+	{
+		if (scan.rows[i].hasperiod)
+			scan.rows[nperiods++] = scan.rows[i];
+	}
 
 	/* rows usually come ordered by period: qsort notices that quickly */
-	qsort(scan.periods, scan.nperiods, sizeof(PeriodValue), ComparePeriods);
-	for (i = 1; i < scan.nperiods; i++)
+	qsort(scan.rows, nperiods, sizeof(PeriodValue), ComparePeriods);
+	for (i = 1; i < nperiods; i++)
 	{
-		if (scan.periods[i].period == scan.periods[i - 1].period)
+		if (scan.rows[i].period == scan.rows[i - 1].period)
 			ereport(ERROR,
 					(errcode(ERRCODE_CARDINALITY_VIOLATION),
 					 errmsg("pct_change found more than one row for period %s in a partition",
-							PeriodText(periodtype, scan.periods[i].period)),
+							PeriodText(periodtype, scan.rows[i].period)),
 					 errhint("Aggregate the series to one row per period first, for example with GROUP BY and sum(), or add the columns that tell the rows apart to PARTITION BY.")));
 	}
 
-	cache->periods = scan.periods;
-	cache->nperiods = scan.nperiods;
+	cache->periods = scan.rows;
+	cache->nperiods = nperiods;
 	cache->computed = true;
+}
+
+/*
+ * Returns the change from a kept row's value to current, or sets *isnull
+ * when the kept value is zero.
+ */
+static float8
+PeriodChange(TfValueType type, const PeriodValue *previous, Datum current,
+			 bool *isnull)
+{
+	int128		digits;
+	int			scale;
+	float8		change;
+
+	if (!previous->decoded)
+		return TfChange(type, previous->value, current, isnull);
+	if (TfDecimalFromDatum(current, &digits, &scale) &&
+		TfDecimalChange(previous->digits, previous->scale, digits, scale,
+						&change, isnull))
+		return change;
+	return TfChange(type, NumericGetDatum(TfDecimalToNumeric(previous->digits,
+															 previous->scale)),
+					current, isnull);
 }
 
 /* Returns the cached row of the given period, or NULL if there is none. */
@@ -444,7 +487,7 @@ pct_change_period(PG_FUNCTION_ARGS)
 	if (previous == NULL || previous->isnull)
 		PG_RETURN_NULL();
 
-	change = TfChange(type, previous->value, value, &isnull);
+	change = PeriodChange(type, previous, value, &isnull);
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(change);

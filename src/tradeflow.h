@@ -107,6 +107,8 @@ extern int	TfSlotCompare(const TfSlot *a, const TfSlot *b, TfSumKind kind);
 extern float8 TfRatio(float8 numerator, float8 denominator, bool *isnull);
 extern float8 TfChange(TfValueType type, Datum previous, Datum current,
 					   bool *isnull);
+extern bool TfDecimalChange(int128 previous, int previous_scale, int128 current,
+							int current_scale, float8 *change, bool *isnull);
 extern Datum TfValueCopy(TfValueType type, Datum value, MemoryContext cxt);
 
 /* window.c */

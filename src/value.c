@@ -570,8 +570,8 @@ TfChange(TfValueType type, Datum previous, Datum current, bool *isnull)
 				int128		pd,
 							cd;
 				int			ps,
-							cs,
-							scale;
+							cs;
+				float8		change;
 				Numeric		p;
 				Numeric		c;
 				float8		pf;
@@ -579,10 +579,8 @@ TfChange(TfValueType type, Datum previous, Datum current, bool *isnull)
 				/* the exact difference in 128 bits, when both fit there */
 				if (TfDecimalFromDatum(previous, &pd, &ps) &&
 					TfDecimalFromDatum(current, &cd, &cs) &&
-					TfDecimalAlign(&pd, ps, &cd, cs, &scale) &&
-					!__builtin_sub_overflow(cd, pd, &cd))
-					return TfRatio(TfDecimalToFloat8(cd, scale),
-								   TfDecimalToFloat8(pd, scale), isnull);
+					TfDecimalChange(pd, ps, cd, cs, &change, isnull))
+					return change;
 
 				p = DatumGetNumeric(previous);
 				c = DatumGetNumeric(current);
@@ -601,6 +599,25 @@ TfChange(TfValueType type, Datum previous, Datum current, bool *isnull)
 	}
 	elog(ERROR, "unrecognized tradeflow value type %d", (int) type);
 	pg_unreachable();
+}
+
+/*
+ * Sets *change to the change from previous to current, numerics read as
+ * digits / 10^scale, as TfChange computes it.  Returns false, setting
+ * nothing, when their exact difference does not fit 128 bits.
+ */
+bool
+TfDecimalChange(int128 previous, int previous_scale, int128 current,
+				int current_scale, float8 *change, bool *isnull)
+{
+	int			scale;
+
+	if (!TfDecimalAlign(&previous, previous_scale, &current, current_scale, &scale) ||
+		__builtin_sub_overflow(current, previous, &current))
+		return false;
+	*change = TfRatio(TfDecimalToFloat8(current, scale),
+					  TfDecimalToFloat8(previous, scale), isnull);
+	return true;
 }
 
 /*
