@@ -535,19 +535,23 @@ CheckPartnerTypes(const PartnerTotals *state, TfSumKind kind,
 }
 
 /*
- * The size a group's new state starts at: that of the last state that had
- * to grow, up to MAX_HINT_SIZE, so that groups like the ones before it are
- * not copied to larger states over and over as their partners arrive.
+ * What the transition function keeps between calls: the types of its
+ * arguments, and the size a group's new state starts at: that of the last
+ * state that had to grow, up to MAX_HINT_SIZE, so that groups like the ones
+ * before it are not copied to larger states over and over as their
+ * partners arrive.
  */
 #define MAX_HINT_SIZE (32 * 1024)
 
 typedef struct PartnersHint
 {
+	PartnerKeyType keytype;
+	TfValueType type;
 	int32		nbuckets;
 	Size		size;
 } PartnersHint;
 
-/* Returns the hint kept with the calling aggregate's transition function. */
+/* Returns what the calling aggregate's transition function keeps. */
 static PartnersHint *
 GetHint(FunctionCallInfo fcinfo)
 {
@@ -556,6 +560,8 @@ GetHint(FunctionCallInfo fcinfo)
 	if (hint == NULL)
 	{
 		hint = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(PartnersHint));
+		hint->keytype = ArgKeyType(fcinfo, 1);
+		hint->type = TfArgValueType(fcinfo, 2);
 		hint->nbuckets = INITIAL_BUCKETS;
 		hint->size = HeaderBytes(INITIAL_BUCKETS) + INITIAL_SPACE;
 		fcinfo->flinfo->fn_extra = hint;
@@ -571,10 +577,10 @@ PG_FUNCTION_INFO_V1(rank_partner_transfn);
 Datum
 rank_partner_transfn(PG_FUNCTION_ARGS)
 {
-	PartnerKeyType keytype = ArgKeyType(fcinfo, 1);
-	TfValueType type = TfArgValueType(fcinfo, 2);
-	TfSumKind	kind = TfSumKindOf(type);
 	PartnersHint *hint = GetHint(fcinfo);
+	PartnerKeyType keytype = hint->keytype;
+	TfValueType type = hint->type;
+	TfSumKind	kind = TfSumKindOf(type);
 	PartnerTotals *state;
 	PartnerTotals *given;
 	int64		storage;

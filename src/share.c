@@ -192,9 +192,20 @@ PG_FUNCTION_INFO_V1(trade_share_transfn);
 Datum
 trade_share_transfn(PG_FUNCTION_ARGS)
 {
-	TfValueType type = TfArgValueType(fcinfo, 1);
-	TfSumKind	kind = TfSumKindOf(type);
+	TfValueType *known = fcinfo->flinfo->fn_extra;
+	TfValueType type;
+	TfSumKind	kind;
 	ShareState *state;
+
+	/* the value's type, looked up on the first call only */
+	if (known == NULL)
+	{
+		known = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(TfValueType));
+		*known = TfArgValueType(fcinfo, 1);
+		fcinfo->flinfo->fn_extra = known;
+	}
+	type = *known;
+	kind = TfSumKindOf(type);
 
 	if (PG_ARGISNULL(0))
 		state = ShareStateEmpty(kind);

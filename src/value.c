@@ -341,6 +341,29 @@ TfSlotDataSize(TfSumKind kind, const TfSum *sum, bool room)
 	return Max(size, TF_SLOT_FIXED_DATA);
 }
 
+/*
+ * A 128-bit total in a slot is two int64, high half first, so that it
+ * needs no more than MAXALIGN alignment.
+ */
+static inline int128
+SlotInt128(const TfSlot *slot)
+{
+	int64		half[2];
+
+	memcpy(half, slot->data, sizeof(half));
+	return (int128) (((uint128) (uint64) half[0] << 64) | (uint64) half[1]);
+}
+
+static inline void
+SetSlotInt128(TfSlot *slot, int128 value)
+{
+	int64		half[2];
+
+	half[0] = (int64) (value >> 64);
+	half[1] = (int64) (uint64) value;
+	memcpy(slot->data, half, sizeof(half));
+}
+
 /* Makes slot an empty slot of the given data size. */
 void
 TfSlotInit(TfSlot *slot, int32 size)
@@ -367,10 +390,7 @@ TfSlotGet(const TfSlot *slot, TfSumKind kind, TfSum *sum)
 	}
 	else
 	{
-		int64		half[2];
-
-		memcpy(half, slot->data, sizeof(half));
-		sum->v.i = (int128) (((uint128) (uint64) half[0] << 64) | (uint64) half[1]);
+		sum->v.i = SlotInt128(slot);
 		if (kind == TF_SUM_NUMERIC)
 			sum->scale = slot->form - 1;
 	}
@@ -394,11 +414,7 @@ TfSlotPut(TfSlot *slot, TfSumKind kind, const TfSum *sum)
 	}
 	else
 	{
-		int64		half[2];
-
-		half[0] = (int64) (sum->v.i >> 64);
-		half[1] = (int64) (uint64) sum->v.i;
-		memcpy(slot->data, half, sizeof(half));
+		SetSlotInt128(slot, sum->v.i);
 		if (kind == TF_SUM_NUMERIC)
 			slot->form = 1 + sum->scale;
 	}
@@ -415,6 +431,22 @@ bool
 TfSlotAddValue(TfSlot *slot, TfSumKind kind, TfValueType type, Datum value,
 			   TfSum *grown)
 {
+	int128		digits;
+	int			scale;
+
+	/* the common case: a numeric of the total's scale, added in place */
+	if (type == TF_NUMERIC && slot->form > 0 && slot->count < PG_INT64_MAX &&
+		TfDecimalFromDatum(value, &digits, &scale) && scale == slot->form - 1)
+	{
+		int128		total;
+
+		if (!__builtin_add_overflow(SlotInt128(slot), digits, &total))
+		{
+			SetSlotInt128(slot, total);
+			slot->count++;
+			return true;
+		}
+	}
 	TfSlotGet(slot, kind, grown);
 	TfSumAddValue(grown, type, value);
 	return TfSlotPut(slot, kind, grown);
@@ -517,14 +549,10 @@ TfSlotCompare(const TfSlot *a, const TfSlot *b, TfSumKind kind)
 	if (kind == TF_SUM_INTEGER || (kind == TF_SUM_NUMERIC && a->form > 0 &&
 								   a->form == b->form))
 	{
-		int64		ha[2],
-					hb[2];
+		int128		x = SlotInt128(a),
+					y = SlotInt128(b);
 
-		memcpy(ha, a->data, sizeof(ha));
-		memcpy(hb, b->data, sizeof(hb));
-		if (ha[0] != hb[0])
-			return ha[0] < hb[0] ? -1 : 1;
-		return ((uint64) ha[1] > (uint64) hb[1]) - ((uint64) ha[1] < (uint64) hb[1]);
+		return (x > y) - (x < y);
 	}
 	TfSlotGet(a, kind, &x);
 	TfSlotGet(b, kind, &y);
