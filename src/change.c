@@ -97,7 +97,7 @@ Datum
 pct_change_window(PG_FUNCTION_ARGS)
 {
 	WindowObject winobj = PG_WINDOW_OBJECT();
-	TfValueType type = TfArgValueType(fcinfo, 0);
+	TfValueType type = TfArgValueTypeOnce(fcinfo, 0);
 	KeptValue  *kept = WinGetPartitionLocalMemory(winobj, sizeof(KeptValue));
 	int64		pos = WinGetCurrentPosition(winobj);
 	Datum		previous;
@@ -440,7 +440,7 @@ Datum
 pct_change_period(PG_FUNCTION_ARGS)
 {
 	WindowObject winobj = PG_WINDOW_OBJECT();
-	TfValueType type = TfArgValueType(fcinfo, 0);
+	TfValueType type = TfArgValueTypeOnce(fcinfo, 0);
 	Oid			periodtype = get_fn_expr_argtype(fcinfo->flinfo, 1);
 	PeriodCache *cache;
 	Datum		value;

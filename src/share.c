@@ -192,20 +192,9 @@ PG_FUNCTION_INFO_V1(trade_share_transfn);
 Datum
 trade_share_transfn(PG_FUNCTION_ARGS)
 {
-	TfValueType *known = fcinfo->flinfo->fn_extra;
-	TfValueType type;
-	TfSumKind	kind;
+	TfValueType type = TfArgValueTypeOnce(fcinfo, 1);
+	TfSumKind	kind = TfSumKindOf(type);
 	ShareState *state;
-
-	/* the value's type, looked up on the first call only */
-	if (known == NULL)
-	{
-		known = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(TfValueType));
-		*known = TfArgValueType(fcinfo, 1);
-		fcinfo->flinfo->fn_extra = known;
-	}
-	type = *known;
-	kind = TfSumKindOf(type);
 
 	if (PG_ARGISNULL(0))
 		state = ShareStateEmpty(kind);
@@ -344,7 +333,7 @@ Datum
 trade_share_window(PG_FUNCTION_ARGS)
 {
 	WindowObject winobj = PG_WINDOW_OBJECT();
-	TfValueType type = TfArgValueType(fcinfo, 0);
+	TfValueType type = TfArgValueTypeOnce(fcinfo, 0);
 	ShareWindowCache *cache;
 	Datum		value;
 	bool		isnull;

@@ -84,6 +84,7 @@ extern float8 TfDecimalToFloat8(int128 digits, int scale);
 
 /* value.c */
 extern TfValueType TfArgValueType(FunctionCallInfo fcinfo, int argno);
+extern TfValueType TfArgValueTypeOnce(FunctionCallInfo fcinfo, int argno);
 extern TfSumKind TfSumKindOf(TfValueType type);
 extern const char *TfSumKindName(TfSumKind kind);
 extern float8 TfValueToFloat8(TfValueType type, Datum value);

@@ -63,6 +63,24 @@ TfArgValueType(FunctionCallInfo fcinfo, int argno)
 	pg_unreachable();
 }
 
+/*
+ * Returns TfArgValueType(fcinfo, argno), looked up on the first call of a
+ * call site only.  For functions that keep nothing else in fn_extra.
+ */
+TfValueType
+TfArgValueTypeOnce(FunctionCallInfo fcinfo, int argno)
+{
+	TfValueType *known = fcinfo->flinfo->fn_extra;
+
+	if (known == NULL)
+	{
+		known = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(TfValueType));
+		*known = TfArgValueType(fcinfo, argno);
+		fcinfo->flinfo->fn_extra = known;
+	}
+	return *known;
+}
+
 /* Returns how values of the given type are totalled. */
 TfSumKind
 TfSumKindOf(TfValueType type)
