@@ -707,7 +707,7 @@ typedef struct RankedValue
 	int64		pos;
 } RankedValue;
 
-/* qsort_arg comparator: larger values first. */
+/* qsort_interruptible comparator: larger values first. */
 static int
 CompareDescending(const void *a, const void *b, void *arg)
 {
@@ -756,8 +756,9 @@ RankWindowCompute(WindowObject winobj, TfValueType type, RankWindowCache *cache)
 										 Max(nrows, 1) * sizeof(RankedValue));
 	TfScanPartition(winobj, 0, RankScanRow, &scan);
 
-	qsort_arg(scan.values, scan.nvalues, sizeof(RankedValue),
-			  CompareDescending, &type);
+	/* a partition of millions of rows takes seconds: it can be cancelled */
+	qsort_interruptible(scan.values, scan.nvalues, sizeof(RankedValue),
+						CompareDescending, &type);
 
 	cache->ranks = TfPartitionAlloc(cache, nrows * sizeof(int64));
 	for (i = 0; i < scan.nvalues; i++)
