@@ -274,8 +274,9 @@ PeriodText(Oid periodtype, Timestamp period)
 											   TimestampGetDatum(period)));
 }
 
+/* qsort_interruptible comparator: earlier periods first. */
 static int
-ComparePeriods(const void *a, const void *b)
+ComparePeriods(const void *a, const void *b, void *arg)
 {
 	Timestamp	x = ((const PeriodValue *) a)->period;
 	Timestamp	y = ((const PeriodValue *) b)->period;
@@ -346,8 +347,12 @@ PeriodCacheCompute(WindowObject winobj, TfValueType type, Oid periodtype,
 			scan.rows[nperiods++] = scan.rows[i];
 	}
 
-	/* rows usually come ordered by period: qsort notices that quickly */
-	qsort(scan.rows, nperiods, sizeof(PeriodValue), ComparePeriods);
+	/*
+	 * rows usually come ordered by period: the sort notices that quickly;
+	 * when they do not, it takes seconds over millions, and can be cancelled
+	 */
+	qsort_interruptible(scan.rows, nperiods, sizeof(PeriodValue),
+						ComparePeriods, NULL);
 	for (i = 1; i < nperiods; i++)
 	{
 		if (scan.rows[i].period == scan.rows[i - 1].period)
