@@ -22,32 +22,35 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rows=10000000
-only=
-while getopts "r:q:" opt; do
-	case $opt in
-		r) rows=$OPTARG ;;
-		q) only=$OPTARG ;;
-		*) echo "usage: $0 [-r rows] [-q name,...] [-- limits.py options]" >&2; exit 2 ;;
-	esac
-done
-shift $((OPTIND - 1))
+# the whole script is read before it runs
+main()
+{
+	rows=10000000
+	only=
+	while getopts "r:q:" opt; do
+		case $opt in
+			r) rows=$OPTARG ;;
+			q) only=$OPTARG ;;
+			*) echo "usage: $0 [-r rows] [-q name,...] [-- limits.py options]" >&2; exit 2 ;;
+		esac
+	done
+	shift $((OPTIND - 1))
 
-. tools/cluster.sh
-tf_need_packages postgresql-$TF_PG_VERSION postgresql-server-dev-$TF_PG_VERSION make gcc python3
+	. tools/cluster.sh
+	tf_need_packages postgresql-$TF_PG_VERSION postgresql-server-dev-$TF_PG_VERSION make gcc python3
 
-started=$(date +%s)
-tf_cluster_start "max_parallel_workers_per_gather = 0" "jit = off" "log_temp_files = -1"
-PSQL="$TF_PGBIN/psql -X -v ON_ERROR_STOP=1 -q"
-echo "tradeflow limits: cluster in $TF_TMP, building tf_1m and tf_10m ($rows rows)"
+	started=$(date +%s)
+	tf_cluster_start "max_parallel_workers_per_gather = 0" "jit = off" "log_temp_files = -1"
+	PSQL="$TF_PGBIN/psql -X -v ON_ERROR_STOP=1 -q"
+	echo "tradeflow limits: cluster in $TF_TMP, building tf_1m and tf_10m ($rows rows)"
 
-$PSQL -c "CREATE EXTENSION tradeflow"
-for spec in "tf_1m 1000000" "tf_10m $rows"; do
-	read -r table n <<< "$spec"
-	# periods: day number (i * 7919) mod n, a permutation of 0..n-1 (7919 is
-	# a prime that divides neither 2 nor 5), so the dates are distinct and
-	# arrive shuffled, and each has its previous day in the partition
-	$PSQL > /dev/null <<SQL
+	$PSQL -c "CREATE EXTENSION tradeflow"
+	for spec in "tf_1m 1000000" "tf_10m $rows"; do
+		read -r table n <<< "$spec"
+		# periods: day number (i * 7919) mod n, a permutation of 0..n-1 (7919 is
+		# a prime that divides neither 2 nor 5), so the dates are distinct and
+		# arrive shuffled, and each has its previous day in the partition
+		$PSQL > /dev/null <<SQL
 SELECT setseed(0.5);
 CREATE TABLE $table AS
 SELECT i AS id,
@@ -61,8 +64,11 @@ SELECT i AS id,
 FROM generate_series(1, $n::bigint) AS i;
 VACUUM ANALYZE $table;
 SQL
-done
-echo "tables built in $(( $(date +%s) - started )) s"
+	done
+	echo "tables built in $(( $(date +%s) - started )) s"
 
-TF_PSQL="$TF_PGBIN/psql" nice -n 19 python3 tools/limits.py --only "$only" "$@"
-echo "tradeflow limits: done in $(( ($(date +%s) - started) / 60 )) min"
+	TF_PSQL="$TF_PGBIN/psql" nice -n 19 python3 tools/limits.py --only "$only" "$@"
+	echo "tradeflow limits: done in $(( ($(date +%s) - started) / 60 )) min"
+}
+
+main "$@"
