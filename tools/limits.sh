@@ -16,7 +16,7 @@
 # statement_timeout the query is cancelled.  -q keeps only the functions
 # whose names contain one of the given words.
 #
-# Needs about 2 GB of disk in /tmp and, on 2 cores, 20 to 40 minutes.
+# Needs about 2 GB of disk in /tmp and, on 2 cores, about 15 minutes.
 # Run as root (it reads the backends' /proc entries); everything runs under
 # nice -n 19.
 set -euo pipefail
