@@ -16,7 +16,8 @@ peak memory belongs to that query alone:
   cancel   each query runs with statement_timeout set to fixed values
            (--timeouts), to fractions of its full run time (--fractions)
            and, for the functions that read their partition into memory,
-           to just after their memory stopped growing (where they sort it),
+           to just after the backend stopped both reading and growing
+           (where they sort it; /proc/<backend>/io and status, sampled),
            so the timeout falls in each phase: reading the partition,
            sorting, the per-row calls.  The latency is the time from the
            timeout to the error reaching the client, in wall-clock seconds
@@ -77,6 +78,18 @@ def proc_status(pid):
     except OSError:
         pass
     return fields
+
+
+def proc_rchar(pid):
+    """Bytes the process has read, from files or the page cache."""
+    try:
+        with open("/proc/%d/io" % pid) as f:
+            for line in f:
+                if line.startswith("rchar:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def proc_cpu(pid):
@@ -144,7 +157,7 @@ def measure_memory(sql):
     def watch():
         a = proc_status(s.pid).get("RssAnon")
         if a:
-            samples.append((time.monotonic() - t0, a))
+            samples.append((time.monotonic() - t0, a, proc_rchar(s.pid)))
         if a and a > peak["anon"]:
             peak["anon"] = a
     t0 = time.monotonic()
@@ -156,18 +169,20 @@ def measure_memory(sql):
     return {"seconds": elapsed, "anon_mb": (peak["anon"] - base.get("RssAnon", 0)) / 1024.0,
             "hwm_mb": after.get("VmHWM", 0) / 1024.0, "base_hwm_mb": base.get("VmHWM", 0) / 1024.0,
             "error": failed[0] if failed else None,
-            "plateau": plateau(samples, base.get("RssAnon", 0))}
+            "sort": sort_start(samples, base.get("RssAnon", 0))}
 
 
-def plateau(samples, base):
-    """Returns when the backend's memory first stopped growing for 0.3 s after
-    growing by more than 50 MB: where a window function that has read its
-    partition into memory goes on to sort it."""
-    for i, (t, a) in enumerate(samples):
-        if a - base < 50 * 1024:
+def sort_start(samples, base):
+    """Returns when the backend first went quiet for 0.3 s, neither reading
+    (its tuplestore's temporary files) nor growing, after its memory had
+    grown by more than 50 MB: where a window function that has read its
+    partition into memory sorts it."""
+    for i, (t, anon, rchar) in enumerate(samples):
+        if anon - base < 50 * 1024:
             continue
-        later = [b for u, b in samples[i:] if u <= t + 0.3]
-        if samples[-1][0] >= t + 0.3 and max(later) - a < 1024:
+        window = [(a, c) for u, a, c in samples[i:] if u <= t + 0.3]
+        if samples[-1][0] >= t + 0.3 and max(a for a, _ in window) - anon < 1024 and \
+                max(c for _, c in window) == rchar:
             return t
     return None
 
@@ -208,14 +223,14 @@ def main():
     queries = [(n, q) for n, q in QUERIES if not only or any(o in n for o in only)]
 
     full = {}
-    plateaus = {}
+    sorts = {}
     print("Peak memory of the backend, one query per session (max_parallel_workers_per_gather = 0, jit off):")
     print("  %-40s %-7s %9s %12s %10s" % ("function", "rows", "time s", "peak anon MB", "VmHWM MB"))
     for name, sql in queries:
         for t in tables:
             m = measure_memory(sql.format(t=t))
             full[(name, t)] = m["seconds"]
-            plateaus[(name, t)] = m["plateau"]
+            sorts[(name, t)] = m["sort"]
             print("  %-40s %-7s %9.1f %12.1f %10.1f%s" % (
                 name, t.replace("tf_", ""), m["seconds"], m["anon_mb"], m["hwm_mb"],
                 "  " + m["error"] if m["error"] else ""), flush=True)
@@ -231,9 +246,9 @@ def main():
         points = [float(x) for x in args.timeouts.split(",") if x]
         if total:
             points += [round(total * float(f), 2) for f in args.fractions.split(",") if f]
-        if plateaus.get((name, args.cancel_table)) is not None:
+        if sorts.get((name, args.cancel_table)) is not None:
             # just after the partition has been read: in the sort
-            points += [round(plateaus[(name, args.cancel_table)] + d, 2) for d in (0.1, 0.5)]
+            points += [round(sorts[(name, args.cancel_table)] + d, 2) for d in (0.1, 0.5)]
         for timeout in sorted(set(points)):
             if total and timeout >= total:
                 continue
