@@ -29,6 +29,7 @@ import collections
 import os
 import random
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -757,6 +758,14 @@ def main():
     os.makedirs(out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="tradeflow-fuzz-work-")
     os.chmod(work, 0o755)
+    try:
+        return fuzz(args, r, out, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def fuzz(args, r, out, work):
+    """Runs the batches; returns the exit status."""
 
     share_hex = query_fetch("SELECT s FROM fuzz.states, LATERAL (VALUES (share_num::text), (share_f8::text), "
                             "(share_int::text)) AS v(s) WHERE s IS NOT NULL")
