@@ -5,19 +5,9 @@
 --
 CREATE EXTENSION tradeflow;
 
--- the SQLSTATE and message of the error a statement raises
-CREATE FUNCTION pg_temp.error_of(statement text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	message text;
-	detail text;
-BEGIN
-	EXECUTE statement;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS message = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-	RETURN SQLSTATE || ': ' || message || coalesce(' (' || nullif(detail, '') || ')', '');
-END $$;
+-- pg_temp.error_of(statement): the SQLSTATE and message of the error a
+-- statement raises
+\i test/fixtures/error_of.psql
 
 -- period - step in PostgreSQL's own arithmetic, NULL where it raises an error
 CREATE FUNCTION pg_temp.earlier(period date, step interval) RETURNS timestamp

@@ -6,25 +6,9 @@
 --
 CREATE EXTENSION tradeflow;
 
--- the SQLSTATE and message of the error a statement raises
-CREATE FUNCTION pg_temp.error_of(statement text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	message text;
-	detail text;
-BEGIN
-	EXECUTE statement;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS message = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-	IF length(message) > 80 THEN
-		message := left(message, 80) || '...';
-	END IF;
-	IF length(detail) > 80 THEN
-		detail := left(detail, 80) || '...';
-	END IF;
-	RETURN SQLSTATE || ': ' || message || coalesce(' (' || nullif(detail, '') || ')', '');
-END $$;
+-- pg_temp.error_of(statement): the SQLSTATE and message of the error a
+-- statement raises
+\i test/fixtures/error_of.psql
 
 --
 -- Small partitions: one row, all NULL, all zero, all equal, a zero total,
