@@ -15,10 +15,12 @@ SELECT g, share, trade_share_final(share) AS share_final,
        rank_partner_final(totals::text::partner_totals) AS rank_round_trip
 FROM states ORDER BY g;
 
--- binary round trip through COPY
-COPY (SELECT g, share, totals FROM states) TO '/tmp/tradeflow_states.bin' WITH (FORMAT binary);
+-- binary round trip through COPY, by psql into pg_regress's results/
+-- directory (the Makefile's --outputdir); the file is removed after
+\copy (SELECT g, share, totals FROM states) TO 'results/state_types.bin' WITH (FORMAT binary)
 CREATE TABLE states_copy (LIKE states);
-COPY states_copy FROM '/tmp/tradeflow_states.bin' WITH (FORMAT binary);
+\copy states_copy FROM 'results/state_types.bin' WITH (FORMAT binary)
+\! rm results/state_types.bin
 SELECT s.g, s.share::text = c.share::text AS same_share, s.totals::text = c.totals::text AS same_totals
 FROM states s JOIN states_copy c USING (g) ORDER BY g;
 
