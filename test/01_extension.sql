@@ -6,9 +6,9 @@
 -- in another schema, moved with ALTER EXTENSION ... SET SCHEMA
 -- (relocatable), and works there without being on the search_path.
 
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-SET LOCAL client_min_messages = warning;
+\set tf_extension off
+\set tf_data off
+\i test/fixtures/setup.psql
 
 SELECT plan(36);
 

@@ -7,9 +7,8 @@
 -- window functions; every aggregate has a combine function and a state type
 -- of tradeflow's own (not internal); the types have comments.
 
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION tradeflow;
+\set tf_data off
+\i test/fixtures/setup.psql
 
 SELECT plan(53);
 

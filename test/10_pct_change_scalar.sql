@@ -7,12 +7,7 @@
 -- (c - p) / p within the 1e-12 relative tolerance of doc/semantics.md;
 -- double precision must equal PostgreSQL's own c / p - 1 exactly.
 
-\i test/fixtures/real_data.psql
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION tradeflow;
-\i test/fixtures/generated.psql
+\i test/fixtures/setup.psql
 
 SELECT plan(28);
 

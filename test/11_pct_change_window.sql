@@ -9,12 +9,7 @@
 -- exact numeric (v - lag(v)) / lag(v) within the 1e-12 relative tolerance of
 -- doc/semantics.md; double precision must be equal exactly.
 
-\i test/fixtures/real_data.psql
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION tradeflow;
-\i test/fixtures/generated.psql
+\i test/fixtures/setup.psql
 
 SELECT plan(24);
 

@@ -14,14 +14,8 @@
 -- on the real IMF data.  Gaps give NULL.  Duplicate periods raise 21000; a
 -- NULL, zero or negative step raises 22023.
 
-\i test/fixtures/real_data.psql
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION tradeflow;
-SET LOCAL TimeZone = 'America/New_York';
-SET LOCAL work_mem = '64MB';
-\i test/fixtures/generated.psql
+\set tf_timezone 'America/New_York'
+\i test/fixtures/setup.psql
 
 SELECT plan(106);
 

@@ -7,9 +7,8 @@
 -- numeric arithmetic, exactly: the results must be the same double
 -- precision values, not merely close ones.
 
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION tradeflow;
+\set tf_data off
+\i test/fixtures/setup.psql
 
 SELECT plan(11);
 

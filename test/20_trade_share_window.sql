@@ -8,13 +8,7 @@
 -- tolerance; double precision must be equal exactly when the sum is taken
 -- over the partition in the same order (the same sort).
 
-\i test/fixtures/real_data.psql
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION tradeflow;
-SET LOCAL work_mem = '64MB';
-\i test/fixtures/generated.psql
+\i test/fixtures/setup.psql
 
 SELECT plan(25);
 

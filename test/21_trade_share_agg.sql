@@ -9,13 +9,7 @@
 -- tolerance; double precision must be equal exactly (the same query feeds
 -- the rows to both in the same order).
 
-\i test/fixtures/real_data.psql
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION tradeflow;
-SET LOCAL work_mem = '64MB';
-\i test/fixtures/generated.psql
+\i test/fixtures/setup.psql
 
 SELECT plan(32);
 

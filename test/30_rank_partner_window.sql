@@ -8,13 +8,7 @@
 -- precision); and it shares one window clause (one WindowAgg, one sort) with
 -- trade_share.
 
-\i test/fixtures/real_data.psql
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION tradeflow;
-SET LOCAL work_mem = '64MB';
-\i test/fixtures/generated.psql
+\i test/fixtures/setup.psql
 
 SELECT plan(22);
 

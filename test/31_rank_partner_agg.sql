@@ -10,13 +10,7 @@
 -- values, per GROUP BY group, over the whole input and as a window aggregate,
 -- on the real IMF data and on the generated data.
 
-\i test/fixtures/real_data.psql
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION tradeflow;
-SET LOCAL work_mem = '64MB';
-\i test/fixtures/generated.psql
+\i test/fixtures/setup.psql
 
 SELECT plan(43);
 

@@ -15,13 +15,7 @@
 -- ANALYZE CREATE TABLE ... AS and compared afterwards.  The tables are
 -- regular ones: parallel workers cannot read temporary tables.
 
-\i test/fixtures/real_data.psql
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION tradeflow;
-SET LOCAL work_mem = '64MB';
-\i test/fixtures/generated.psql
+\i test/fixtures/setup.psql
 
 SELECT plan(44);
 

@@ -12,13 +12,7 @@
 -- write a file in /tmp through COPY TO PROGRAM (the test user is a
 -- superuser, as in a throw-away pg_virtualenv cluster) and remove it.
 
-\i test/fixtures/real_data.psql
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION tradeflow;
-SET LOCAL work_mem = '64MB';
-\i test/fixtures/generated.psql
+\i test/fixtures/setup.psql
 
 SELECT plan(60);
 
