@@ -40,15 +40,9 @@ SELECT ('x' || substr(h, pos, 16))::bit(64)::bigint::numeric * 18446744073709551
 			  THEN 18446744073709551616 ELSE 0 END
 $$;
 
--- states without the final function, over the same transition functions
-CREATE AGGREGATE pg_temp.share_state(numeric, boolean) (SFUNC = trade_share_transfn, STYPE = trade_share_state);
-CREATE AGGREGATE pg_temp.share_state(double precision, boolean) (SFUNC = trade_share_transfn, STYPE = trade_share_state);
-CREATE AGGREGATE pg_temp.share_state(bigint, boolean) (SFUNC = trade_share_transfn, STYPE = trade_share_state);
-CREATE AGGREGATE pg_temp.share_state(integer, boolean) (SFUNC = trade_share_transfn, STYPE = trade_share_state);
-CREATE AGGREGATE pg_temp.totals_state(text, numeric, text) (SFUNC = rank_partner_transfn, STYPE = partner_totals);
-CREATE AGGREGATE pg_temp.totals_state(text, double precision, text) (SFUNC = rank_partner_transfn, STYPE = partner_totals);
-CREATE AGGREGATE pg_temp.totals_state(bigint, bigint, bigint) (SFUNC = rank_partner_transfn, STYPE = partner_totals);
-CREATE AGGREGATE pg_temp.totals_state(text, integer, text) (SFUNC = rank_partner_transfn, STYPE = partner_totals);
+-- states without the final function, over the same transition functions:
+-- pg_temp.share_state(value, is_part), pg_temp.totals_state(partner, value, target)
+\i test/fixtures/state_aggregates.psql
 -- the combine functions as transition functions: all states of a column into one
 CREATE AGGREGATE pg_temp.combined(trade_share_state) (SFUNC = trade_share_combine, STYPE = trade_share_state);
 CREATE AGGREGATE pg_temp.combined(partner_totals) (SFUNC = rank_partner_combine, STYPE = partner_totals);

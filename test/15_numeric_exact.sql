@@ -12,11 +12,9 @@
 
 SELECT plan(11);
 
--- the states the aggregates keep, as aggregates of their own
-CREATE AGGREGATE pg_temp.share_state(numeric, boolean)
-	(SFUNC = trade_share_transfn, STYPE = trade_share_state);
-CREATE AGGREGATE pg_temp.rank_state(text, numeric, text)
-	(SFUNC = rank_partner_transfn, STYPE = partner_totals);
+-- the states the aggregates keep, as aggregates of their own:
+-- pg_temp.share_state(value, is_part), pg_temp.totals_state(partner, value, target)
+\i test/fixtures/state_aggregates.psql
 
 -- groups of values around each edge of the fast path
 CREATE TEMP TABLE edge (grp int, partner text, v numeric);
@@ -143,7 +141,7 @@ SELECT is_empty($$
 
 SELECT is_empty($$
 	SELECT grp FROM (
-		SELECT grp, pg_temp.rank_state(partner, v, 'a') AS s FROM edge GROUP BY grp) x
+		SELECT grp, pg_temp.totals_state(partner, v, 'a') AS s FROM edge GROUP BY grp) x
 	WHERE s::text::partner_totals::text <> s::text$$,
 	'partner_totals text round trip at every edge');
 

@@ -8,7 +8,8 @@
 -- malformed binary input raise an error of class 22, never crash the server.
 --
 -- The states are made by aggregates without a final function over the same
--- transition functions as trade_share and rank_partner.  The binary checks
+-- transition functions as trade_share and rank_partner
+-- (test/fixtures/state_aggregates.psql).  The binary checks
 -- write a file in /tmp through COPY TO PROGRAM (the test user is a
 -- superuser, as in a throw-away pg_virtualenv cluster) and remove it.
 
@@ -16,70 +17,64 @@
 
 SELECT plan(60);
 
-CREATE AGGREGATE tft.share_state(numeric, boolean) (SFUNC = trade_share_transfn, STYPE = trade_share_state);
-CREATE AGGREGATE tft.share_state(double precision, boolean) (SFUNC = trade_share_transfn, STYPE = trade_share_state);
-CREATE AGGREGATE tft.share_state(bigint, boolean) (SFUNC = trade_share_transfn, STYPE = trade_share_state);
-CREATE AGGREGATE tft.share_state(integer, boolean) (SFUNC = trade_share_transfn, STYPE = trade_share_state);
-CREATE AGGREGATE tft.rank_state(text, numeric, text) (SFUNC = rank_partner_transfn, STYPE = partner_totals);
-CREATE AGGREGATE tft.rank_state(text, double precision, text) (SFUNC = rank_partner_transfn, STYPE = partner_totals);
-CREATE AGGREGATE tft.rank_state(bigint, bigint, bigint) (SFUNC = rank_partner_transfn, STYPE = partner_totals);
-CREATE AGGREGATE tft.rank_state(bigint, integer, bigint) (SFUNC = rank_partner_transfn, STYPE = partner_totals);
+-- pg_temp.share_state(value, is_part), pg_temp.totals_state(partner, value, target)
+\i test/fixtures/state_aggregates.psql
 
 -- per group: the state of all rows, of the even and of the odd rows, and the
 -- aggregate's own answer
 CREATE TABLE tft.share_states AS
 SELECT kind, reporter, period, st, st_even, st_odd, answer
-FROM (SELECT 'numeric' AS kind, reporter, period, tft.share_state(v_num, is_part) AS st,
-			 tft.share_state(v_num, is_part) FILTER (WHERE id % 2 = 0) AS st_even,
-			 tft.share_state(v_num, is_part) FILTER (WHERE id % 2 = 1) AS st_odd,
+FROM (SELECT 'numeric' AS kind, reporter, period, pg_temp.share_state(v_num, is_part) AS st,
+			 pg_temp.share_state(v_num, is_part) FILTER (WHERE id % 2 = 0) AS st_even,
+			 pg_temp.share_state(v_num, is_part) FILTER (WHERE id % 2 = 1) AS st_odd,
 			 trade_share(v_num, is_part) AS answer
 	  FROM tft.flows GROUP BY reporter, period
 	  UNION ALL
-	  SELECT 'float8', reporter, period, tft.share_state(v_f8q, is_part),
-			 tft.share_state(v_f8q, is_part) FILTER (WHERE id % 2 = 0),
-			 tft.share_state(v_f8q, is_part) FILTER (WHERE id % 2 = 1),
+	  SELECT 'float8', reporter, period, pg_temp.share_state(v_f8q, is_part),
+			 pg_temp.share_state(v_f8q, is_part) FILTER (WHERE id % 2 = 0),
+			 pg_temp.share_state(v_f8q, is_part) FILTER (WHERE id % 2 = 1),
 			 trade_share(v_f8q, is_part)
 	  FROM tft.flows GROUP BY reporter, period
 	  UNION ALL
-	  SELECT 'bigint', reporter, period, tft.share_state(v_big, is_part),
-			 tft.share_state(v_big, is_part) FILTER (WHERE id % 2 = 0),
-			 tft.share_state(v_big, is_part) FILTER (WHERE id % 2 = 1),
+	  SELECT 'bigint', reporter, period, pg_temp.share_state(v_big, is_part),
+			 pg_temp.share_state(v_big, is_part) FILTER (WHERE id % 2 = 0),
+			 pg_temp.share_state(v_big, is_part) FILTER (WHERE id % 2 = 1),
 			 trade_share(v_big, is_part)
 	  FROM tft.flows GROUP BY reporter, period
 	  UNION ALL
-	  SELECT 'integer', reporter, period, tft.share_state(v_int, is_part),
-			 tft.share_state(v_int, is_part) FILTER (WHERE id % 2 = 0),
-			 tft.share_state(v_int, is_part) FILTER (WHERE id % 2 = 1),
+	  SELECT 'integer', reporter, period, pg_temp.share_state(v_int, is_part),
+			 pg_temp.share_state(v_int, is_part) FILTER (WHERE id % 2 = 0),
+			 pg_temp.share_state(v_int, is_part) FILTER (WHERE id % 2 = 1),
 			 trade_share(v_int, is_part)
 	  FROM tft.flows GROUP BY reporter, period) AS s;
 
 CREATE TABLE tft.rank_states AS
 SELECT kind, reporter, y, st, st_even, st_odd, answer
 FROM (SELECT 'text/numeric' AS kind, reporter, date_trunc('year', period) AS y,
-			 tft.rank_state(partner, v_num, 'P03') AS st,
-			 tft.rank_state(partner, v_num, 'P03') FILTER (WHERE id % 2 = 0) AS st_even,
-			 tft.rank_state(partner, v_num, 'P03') FILTER (WHERE id % 2 = 1) AS st_odd,
+			 pg_temp.totals_state(partner, v_num, 'P03') AS st,
+			 pg_temp.totals_state(partner, v_num, 'P03') FILTER (WHERE id % 2 = 0) AS st_even,
+			 pg_temp.totals_state(partner, v_num, 'P03') FILTER (WHERE id % 2 = 1) AS st_odd,
 			 rank_partner(partner, v_num, 'P03') AS answer
 	  FROM tft.flows GROUP BY 2, 3
 	  UNION ALL
 	  SELECT 'text/float8', reporter, date_trunc('year', period),
-			 tft.rank_state(partner, v_f8q, 'P05'),
-			 tft.rank_state(partner, v_f8q, 'P05') FILTER (WHERE id % 2 = 0),
-			 tft.rank_state(partner, v_f8q, 'P05') FILTER (WHERE id % 2 = 1),
+			 pg_temp.totals_state(partner, v_f8q, 'P05'),
+			 pg_temp.totals_state(partner, v_f8q, 'P05') FILTER (WHERE id % 2 = 0),
+			 pg_temp.totals_state(partner, v_f8q, 'P05') FILTER (WHERE id % 2 = 1),
 			 rank_partner(partner, v_f8q, 'P05')
 	  FROM tft.flows GROUP BY 2, 3
 	  UNION ALL
 	  SELECT 'bigint/bigint', reporter, date_trunc('year', period),
-			 tft.rank_state(partner_code, v_big, 107::bigint),
-			 tft.rank_state(partner_code, v_big, 107::bigint) FILTER (WHERE id % 2 = 0),
-			 tft.rank_state(partner_code, v_big, 107::bigint) FILTER (WHERE id % 2 = 1),
+			 pg_temp.totals_state(partner_code, v_big, 107::bigint),
+			 pg_temp.totals_state(partner_code, v_big, 107::bigint) FILTER (WHERE id % 2 = 0),
+			 pg_temp.totals_state(partner_code, v_big, 107::bigint) FILTER (WHERE id % 2 = 1),
 			 rank_partner(partner_code, v_big, 107::bigint)
 	  FROM tft.flows GROUP BY 2, 3
 	  UNION ALL
 	  SELECT 'bigint/integer', reporter, date_trunc('year', period),
-			 tft.rank_state(partner_code, v_int, 101::bigint),
-			 tft.rank_state(partner_code, v_int, 101::bigint) FILTER (WHERE id % 2 = 0),
-			 tft.rank_state(partner_code, v_int, 101::bigint) FILTER (WHERE id % 2 = 1),
+			 pg_temp.totals_state(partner_code, v_int, 101::bigint),
+			 pg_temp.totals_state(partner_code, v_int, 101::bigint) FILTER (WHERE id % 2 = 0),
+			 pg_temp.totals_state(partner_code, v_int, 101::bigint) FILTER (WHERE id % 2 = 1),
 			 rank_partner(partner_code, v_int, 101::bigint)
 	  FROM tft.flows GROUP BY 2, 3) AS s;
 
