@@ -4,8 +4,9 @@
 -- consecutive values of the real IMF data and of the generated data, for
 -- numeric, double precision and bigint (integer resolves to double
 -- precision).  Numeric and bigint are compared with the exact numeric
--- (c - p) / p within the 1e-12 relative tolerance of doc/semantics.md;
--- double precision must equal PostgreSQL's own c / p - 1 exactly.
+-- (c - p) / p within the 1e-12 relative tolerance of the README's
+-- reference (Common rules, Ratios); double precision must equal
+-- PostgreSQL's own c / p - 1 exactly.
 
 \i test/fixtures/setup.psql
 

@@ -7,7 +7,8 @@
 -- partition, where either value is NULL and where the previous value is zero
 -- is what the lag formula gives.  Numeric and bigint are compared with the
 -- exact numeric (v - lag(v)) / lag(v) within the 1e-12 relative tolerance of
--- doc/semantics.md; double precision must be equal exactly.
+-- the README's reference (Common rules, Ratios); double precision must be
+-- equal exactly.
 
 \i test/fixtures/setup.psql
 
