@@ -1,13 +1,28 @@
-/* tradeflow--0.1.sql: changes, shares and ranks for customs tables */
+/*
+ * tradeflow--0.1.sql: changes, shares and ranks for customs tables
+ *
+ * This script is written by hand: every overload of every function and
+ * aggregate (one per value type, period type and partner type) is declared
+ * on its own, with plain CREATE and a COMMENT ON.  test/02_catalog.sql keeps
+ * it in step: it lists every overload of the API (name, argument types,
+ * kind, result) and compares the list with the extension's members in
+ * pg_proc, so an overload missing here or one here that the list lacks
+ * fails the test.  Add or remove an overload in both in the same commit
+ * (and say it in the README's reference, which describes in words which
+ * value types each function takes).
+ */
 
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
 \echo Use "CREATE EXTENSION tradeflow" to load this file. \quit
 
 --
--- State types of the aggregates.  They are real types (not "internal") so
--- that partial aggregation can be pushed down to Citus workers and
--- postgres_fdw shards.  Their text form is the hexadecimal image of their
--- binary form; both are validated byte by byte on input.
+-- State types of the aggregates.  They are real types (not "internal"), so
+-- Citus pushes partial aggregation down to its workers and combines the
+-- states on the coordinator (it does not for a pseudo-type state).
+-- postgres_fdw in PostgreSQL 15 pushes down whole aggregates only, never
+-- partial ones, and only when the foreign server lists the extension
+-- (OPTIONS (extensions 'tradeflow')).  Their text form is the hexadecimal
+-- image of their binary form; both are validated byte by byte on input.
 --
 
 CREATE TYPE trade_share_state;
