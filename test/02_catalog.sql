@@ -6,6 +6,12 @@
 -- (timestamptz arithmetic depends on TimeZone); the window functions are
 -- window functions; every aggregate has a combine function and a state type
 -- of tradeflow's own (not internal); the types have comments.
+--
+-- tf_api below is the one place the tests list the overloads (every value,
+-- period and partner type of every function): the extension must have
+-- exactly these, no more and no fewer.  The install script, written by
+-- hand, is kept in step with it (its header says how); the README's
+-- reference says the same in words.
 
 \set tf_data off
 \i test/fixtures/setup.psql
