@@ -14,6 +14,12 @@ range; steps are zero, negative, NULL, mixed and huge; windows get random
 PARTITION BY, ORDER BY and frames; sessions get random parallel, hash
 aggregation, work_mem and TimeZone settings.
 
+Which forms there are, and the types each takes, are read from the
+catalog of the installed extension (pg_proc, pg_aggregate) when it starts,
+so every overload is called, and a new one without a change here; what each
+argument means (value, period, step, partner, is_part) is this file's
+ROLES.  The state columns of fuzz.states are found by their types.
+
 Queries run in batches through psql against the server that the PG*
 environment variables name (tools/fuzz.sh sets it up, with schema "fuzz"
 from tools/fuzz_data.sql).  Errors are expected; what must never happen is
@@ -58,17 +64,22 @@ LITERALS = {
     "smallint": ["0", "1", "-1", "32767", "-32768", "NULL"],
     "real": ["0", "1", "'NaN'", "'Infinity'", "3.4e38", "1e-45", "NULL"],
 }
-VALUE_TYPES = ["numeric", "double precision", "bigint", "integer"]
+# types no form takes: calls with them must fail cleanly
 ODD_VALUE_TYPES = ["smallint", "real", "text", "money", "boolean"]
 
+# the columns of fuzz.flows (tools/fuzz_data.sql) by type; another type
+# gets a cast
 COLUMNS = {
     "numeric": ["v_num"],
     "double precision": ["v_f8"],
     "bigint": ["v_big"],
     "integer": ["v_int"],
 }
-
-PERIOD_TYPES = ["date", "timestamp", "timestamptz"]
+PERIOD_COLUMNS = {
+    "date": "period",
+    "timestamp without time zone": "period_ts",
+    "timestamp with time zone": "period_tz",
+}
 PERIOD_LITERALS = ["'2020-01-31'", "'2020-02-29'", "'2020-03-31'", "'2019-12-31'",
                    "'infinity'", "'-infinity'", "'4714-11-24 BC'",
                    "'4714-12-25 BC'", "'294276-12-31'", "'294276-11-30'",
@@ -85,7 +96,7 @@ TIMEZONES = ["UTC", "Pacific/Chatham", "America/Santiago", "Asia/Kathmandu",
 
 
 def lit(r, typ):
-    v = r.choice(LITERALS[typ])
+    v = r.choice(LITERALS.get(typ, LITERALS["numeric"]))
     if v.startswith("-"):
         # a cast binds tighter than a minus sign
         return "(%s)::%s" % (v, typ)
@@ -96,7 +107,7 @@ def value_expr(r, typ, source="flows"):
     """An expression of type typ, mostly over a row of the source."""
     k = r.random()
     if source == "flows" and k < 0.55:
-        col = r.choice(COLUMNS[typ])
+        col = r.choice(COLUMNS.get(typ, ["v_num::%s" % typ]))
         if r.random() < 0.2:
             return "nullif(%s, 0)" % col
         if r.random() < 0.05:
@@ -131,9 +142,9 @@ def bool_expr(r, source="flows"):
 
 def period_expr(r, ptype, source="flows"):
     if source == "flows" and r.random() < 0.7:
-        col = {"date": "period", "timestamp": "period_ts", "timestamptz": "period_tz"}[ptype]
-        if r.random() < 0.2:
-            other = r.choice(["period", "period_ts", "period_tz"])
+        col = PERIOD_COLUMNS.get(ptype)
+        if col is None or r.random() < 0.2:
+            other = r.choice(list(PERIOD_COLUMNS.values()))
             return "%s::%s" % (other, ptype)
         return col
     if source == "series" and r.random() < 0.8:
@@ -156,6 +167,8 @@ def step_expr(r, source="flows"):
 
 
 def partner_expr(r, ptype, source="flows"):
+    if ptype not in ("text", "bigint"):
+        return "(%s)::%s" % (partner_expr(r, "bigint", source), ptype)
     if ptype == "text":
         if source == "flows":
             return r.choice(["partner", "partner", "lower(partner)", "partner || ''",
@@ -174,6 +187,8 @@ def partner_expr(r, ptype, source="flows"):
 
 
 def target_expr(r, ptype, source="flows"):
+    if ptype not in ("text", "bigint"):
+        return "(%s)::%s" % (target_expr(r, "bigint", source), ptype)
     if ptype == "text":
         opts = ["'P3'", "'P1'", "''", "NULL::text", "'Côte d''Ivoire'", "'nobody'"]
         if source == "flows":
@@ -276,10 +291,15 @@ def window_spec(r, parts, orders, want_order=None):
 # Calls
 # ---------------------------------------------------------------------------
 
-def pick_type(r):
-    if r.random() < 0.02:
+def pick_type(r, declared):
+    """Mostly one of the declared types; sometimes another value type, which
+    resolves through a cast or fails, or a type no form takes."""
+    k = r.random()
+    if k < 0.02:
         return r.choice(ODD_VALUE_TYPES)
-    return r.choice(VALUE_TYPES)
+    if k < 0.2:
+        return r.choice(CAT.types("value"))
+    return r.choice(declared)
 
 
 def typed_value(r, typ, src):
@@ -287,47 +307,53 @@ def typed_value(r, typ, src):
         return value_expr(r, typ, src)
     if typ in LITERALS:
         return lit(r, typ)
-    return {"text": "'12'::text", "money": "'1'::money", "boolean": "true"}[typ]
+    odd = {"text": "'12'::text", "money": "'1'::money", "boolean": "true"}
+    if typ in odd:
+        return odd[typ]
+    return "(%s)::%s" % (value_expr(r, "numeric", src), typ)
+
+
+def role_arg(r, role, typ, src, exact=False):
+    """An argument of the given role and declared type; a value may take
+    another type (pick_type) unless exact."""
+    if role == "value":
+        return typed_value(r, typ if exact else pick_type(r, [typ]), src)
+    if role == "is_part":
+        return r.choice(["true", "false", "NULL"]) if src == "const" else bool_expr(r, src)
+    if role == "period":
+        return period_expr(r, typ, src)
+    if role == "step":
+        return step_expr(r, src)
+    if role == "partner" and src != "const":
+        return partner_expr(r, typ, src)
+    return target_expr(r, typ, src)
+
+
+def call_args(r, form, src):
+    """The arguments of a call of a random overload of form."""
+    args = r.choice(CAT.overloads(form))
+    return [role_arg(r, role, typ, src) for role, typ in zip(ROLES[form], args)]
+
+
+WINDOW_FORMS = [("pct_change", "w", 1), ("pct_change", "w", 3)] * 2 + [
+    ("trade_share", "w", 1), ("rank_partner", "w", 1),
+    ("trade_share", "a", 2), ("rank_partner", "a", 3)]
+AGGREGATE_FORMS = [("trade_share", "a", 2), ("rank_partner", "a", 3)]
 
 
 def window_call(r, src, parts, orders):
-    kind = r.choice(["pct_prev", "pct_period", "share", "rank", "share_agg", "rank_agg", "pct_prev", "pct_period"])
-    typ = pick_type(r)
-    v = typed_value(r, typ, src)
-    if kind == "pct_prev":
-        call = "pct_change(%s)" % v
-        spec = window_spec(r, parts, orders, want_order=r.random() < 0.85)
-    elif kind == "pct_period":
-        ptype = r.choice(PERIOD_TYPES)
-        call = "pct_change(%s, %s, %s)" % (v, period_expr(r, ptype, src), step_expr(r, src))
-        spec = window_spec(r, parts, orders)
-    elif kind == "share":
-        call = "trade_share(%s)" % v
-        spec = window_spec(r, parts, orders)
-    elif kind == "rank":
-        call = "rank_partner(%s)" % v
-        spec = window_spec(r, parts, orders)
-    elif kind == "share_agg":
-        call = "trade_share(%s, %s)" % (v, bool_expr(r, src))
-        if r.random() < 0.2:
-            call += " FILTER (WHERE %s)" % bool_expr(r, src)
-        spec = window_spec(r, parts, orders)
-    else:
-        ptype = r.choice(["text", "bigint"])
-        call = "rank_partner(%s, %s, %s)" % (partner_expr(r, ptype, src), v, target_expr(r, ptype, src))
-        spec = window_spec(r, parts, orders)
+    form = r.choice(WINDOW_FORMS)
+    call = "%s(%s)" % (form[0], ", ".join(call_args(r, form, src)))
+    if form[1] == "a" and "is_part" in ROLES[form] and r.random() < 0.2:
+        call += " FILTER (WHERE %s)" % bool_expr(r, src)
+    previous_row = form == ("pct_change", "w", 1)
+    spec = window_spec(r, parts, orders, want_order=r.random() < 0.85 if previous_row else None)
     return "%s OVER %s" % (call, spec)
 
 
 def aggregate_call(r, src):
-    typ = pick_type(r)
-    v = typed_value(r, typ, src)
-    if r.random() < 0.5:
-        call = "trade_share(%s%s, %s" % (r.choice(["", "", "DISTINCT "]), v, bool_expr(r, src))
-    else:
-        ptype = r.choice(["text", "bigint"])
-        call = "rank_partner(%s%s, %s, %s" % (r.choice(["", "", "DISTINCT "]), partner_expr(r, ptype, src), v,
-                                              target_expr(r, ptype, src))
+    form = r.choice(AGGREGATE_FORMS)
+    call = "%s(%s%s" % (form[0], r.choice(["", "", "DISTINCT "]), ", ".join(call_args(r, form, src)))
     if r.random() < 0.15:
         call += " ORDER BY 1"
     call += ")"
@@ -373,10 +399,7 @@ def q_aggregate(r):
 def q_scalar(r):
     out = []
     for _ in range(r.randint(1, 4)):
-        typ = pick_type(r) if r.random() < 0.7 else r.choice(VALUE_TYPES)
-        other = typ if r.random() < 0.8 else pick_type(r)
-        a = typed_value(r, typ, "flows")
-        b = typed_value(r, other, "flows")
+        a, b = call_args(r, ("pct_change", "f", 2), "flows")
         if r.random() < 0.1:
             a, b = r.choice(["1", "'1'", "NULL", "1.5", "'NaN'"]), r.choice(["2", "'2'", "NULL", "1e400"])
         out.append("pct_change(%s, %s)" % (a, b))
@@ -392,10 +415,11 @@ class Images:
     """Binary images of the state types: valid ones from the server, mutated
     ones, and ones built at random from the format's structure."""
 
-    def __init__(self, r, share_hex, totals_hex):
+    def __init__(self, r, pools):
         self.r = r
-        self.share = [bytes.fromhex(h) for h in share_hex if h]
-        self.totals = [bytes.fromhex(h) for h in totals_hex if h]
+        self.pools = {typ: [bytes.fromhex(h) for h in hexes] for typ, hexes in pools.items()}
+        # images built from the structure of the formats this file knows
+        self.builders = {"trade_share_state": self.build_share, "partner_totals": self.build_totals}
 
     def numeric_image(self):
         r = self.r
@@ -485,13 +509,15 @@ class Images:
 
     def image(self, typ):
         r = self.r
-        pool = self.share if typ == "trade_share_state" else self.totals
+        pool = self.pools.get(typ, [])
         k = r.random()
         if k < 0.3 and pool:
             return r.choice(pool)
-        if k < 0.65 and pool:
+        if (k < 0.65 or typ not in self.builders) and pool:
             return self.mutate(r.choice(pool))
-        built = self.build_share() if typ == "trade_share_state" else self.build_totals()
+        if typ not in self.builders:
+            return self.mutate(b"\x01")
+        built = self.builders[typ]()
         return self.mutate(built) if r.random() < 0.2 else built
 
 
@@ -506,9 +532,8 @@ def state_literal(r, images, typ):
 
 def state_expr(r, images, typ):
     k = r.random()
-    col = {"trade_share_state": ["share_num", "share_f8", "share_int"],
-           "partner_totals": ["totals_num", "totals_code"]}[typ]
-    if k < 0.3:
+    col = CAT.state_columns.get(typ)
+    if k < 0.3 and col:
         return "(SELECT %s FROM fuzz.states WHERE reporter = %d)" % (r.choice(col), r.randint(0, 21))
     if k < 0.45:
         return "NULL::%s" % typ
@@ -519,57 +544,51 @@ def state_expr(r, images, typ):
     return state_literal(r, images, typ)
 
 
+def finished(agg, expr):
+    """expr, a state of agg's type, through agg's final function (or as text)."""
+    if agg.final:
+        return "%s(%s)" % (agg.final, expr)
+    return "(%s)::text" % expr
+
+
 def q_state_io(r, images):
-    typ = r.choice(["trade_share_state", "partner_totals"])
+    typ = r.choice(CAT.state_types)
+    agg = CAT.states[typ]
     k = r.random()
     s = state_expr(r, images, typ)
     if k < 0.4:
         return "SELECT %s::text" % s
-    if typ == "trade_share_state":
-        if k < 0.6:
-            return "SELECT trade_share_final(%s)" % s
-        if k < 0.8:
-            return "SELECT trade_share_final(trade_share_combine(%s, %s))" % (s, state_expr(r, images, typ))
-        t = pick_type(r)
-        return "SELECT trade_share_final(trade_share_transfn(%s, %s, %s))" % (
-            s, typed_value(r, t, "const"), r.choice(["true", "false", "NULL"]))
     if k < 0.6:
-        return "SELECT rank_partner_final(%s)" % s
-    if k < 0.8:
-        return "SELECT rank_partner_final(rank_partner_combine(%s, %s))" % (s, state_expr(r, images, typ))
-    ptype = r.choice(["text", "bigint"])
-    t = pick_type(r)
-    return "SELECT rank_partner_final(rank_partner_transfn(%s, %s, %s, %s))" % (
-        s, target_expr(r, ptype, "const"), typed_value(r, t, "const"),
-        target_expr(r, ptype, "const"))
+        return "SELECT %s" % finished(agg, s)
+    if k < 0.8 and agg.combine:
+        return "SELECT %s" % finished(agg, "%s(%s, %s)" % (agg.combine, s, state_expr(r, images, typ)))
+    one = r.choice(CAT.aggregates_of(typ))
+    args = [role_arg(r, role, t, "const") for role, t in zip(roles_of(one), one.args)]
+    return "SELECT %s" % finished(agg, "%s(%s, %s)" % (one.transfn, s, ", ".join(args)))
 
 
 def q_support_agg(r, images):
-    """Aggregates of one's own over the support functions."""
+    """Aggregates of one's own over the support functions (setup_script)."""
     k = r.random()
-    if k < 0.5:
+    merged = [t for t in CAT.state_types if CAT.states[t].combine and CAT.state_columns.get(t)]
+    if k < 0.5 and merged:
         # the combine functions as transition functions, over stored states
         over = ""
         if r.random() < 0.4:
             over = " OVER " + window_spec(r, ["reporter % 2", "1"], ["reporter", "reporter DESC"])
-        if k < 0.3:
-            return "SELECT trade_share_final(fuzz.merge_share(%s)%s) FROM fuzz.states" % (
-                r.choice(["share_num", "share_f8", "share_int"]), over)
-        return "SELECT rank_partner_final(fuzz.merge_totals(%s)%s) FROM fuzz.states" % (
-            r.choice(["totals_num", "totals_code"]), over)
+        typ = r.choice(merged)
+        return "SELECT %s FROM fuzz.states" % finished(
+            CAT.states[typ], "fuzz.merged(%s)%s" % (r.choice(CAT.state_columns[typ]), over))
     src, frm = "flows", "fuzz.flows"
     over = ""
     if r.random() < 0.4:
         over = " OVER " + window_spec(r, ["reporter", "partner", "1"], ["id", "period", "v_num"])
-    if k < 0.75:
-        agg, t = r.choice([("fuzz.share_init_num", "numeric"), ("fuzz.share_init_f8", "double precision"),
-                           ("fuzz.share_init_int", "bigint"), ("fuzz.share_moving", "numeric")])
-        return "SELECT %s(%s, %s)%s FROM %s" % (agg, value_expr(r, t, src), bool_expr(r, src), over, frm)
-    agg, ptype, t = r.choice([("fuzz.totals_init_num", "text", "numeric"),
-                              ("fuzz.totals_init_code", "bigint", "bigint"),
-                              ("fuzz.totals_moving", "text", "numeric")])
-    return "SELECT %s(%s, %s, %s)%s FROM %s" % (agg, partner_expr(r, ptype, src), value_expr(r, t, src),
-                                                  target_expr(r, ptype, src), over, frm)
+    agg = r.choice(CAT.aggregates)
+    # an initial state given as text (of the matching kind, or not), or a
+    # moving-aggregate form whose "inverse" adds again
+    kind = "init_" if r.random() < 0.7 and images.pools.get(agg.stype) else "moving_"
+    args = [role_arg(r, role, t, src, exact=True) for role, t in zip(roles_of(agg), agg.args)]
+    return "SELECT fuzz.%s%s(%s)%s FROM %s" % (kind, agg.name, ", ".join(args), over, frm)
 
 
 # --- binary input through COPY ---------------------------------------------
@@ -617,8 +636,8 @@ def q_misc(r, serial):
         return "SELECT r.n, (SELECT total FROM (%s) AS l) FROM generate_series(1, %d) AS r(n)" % (inner, r.randint(1, 21))
     if k < 0.55:
         # window functions over aggregated rows
-        typ = r.choice(VALUE_TYPES)
-        agg = r.choice(["sum(%s)", "max(%s)", "min(%s)"]) % r.choice(COLUMNS[typ])
+        typ = r.choice(CAT.types("value"))
+        agg = r.choice(["sum(%s)", "max(%s)", "min(%s)"]) % r.choice(COLUMNS.get(typ, ["v_num::%s" % typ]))
         if typ == "integer" and agg.startswith("sum"):
             agg = "sum(v_int)::bigint"
         calls = [r.choice(["trade_share(%s) OVER w" % agg, "rank_partner(%s) OVER w" % agg,
@@ -632,8 +651,8 @@ def q_misc(r, serial):
             ", ".join(calls), grouping, window_spec(r, ["reporter % 3", "1"], ["reporter"]))
     if k < 0.8:
         # a prepared statement with parameters, as a generic plan
-        typ = r.choice(VALUE_TYPES)
-        ptype = r.choice(PERIOD_TYPES)
+        typ = r.choice(CAT.types("value"))
+        ptype = r.choice(CAT.types("period"))
         body = r.choice([
             "SELECT pct_change($1, v_num::%(t)s) FROM fuzz.flows",
             "SELECT pct_change(v_num::%(t)s * $1, period::%(p)s, $2) OVER (PARTITION BY reporter) FROM fuzz.flows",
@@ -668,7 +687,9 @@ def make_query(r, images, serial=0):
 
 
 LOCATION_RE = re.compile(r"^LOCATION:  ([^,]+), ([^:]+):(\d+)")
-TRADEFLOW_FILES = {"change.c", "share.c", "rank.c", "state.c", "value.c", "window.c", "tradeflow.c"}
+# an error raised in one of these files is tradeflow's, else PostgreSQL's
+SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "src")
+TRADEFLOW_FILES = {f for f in os.listdir(SRC) if f.endswith(".c")} if os.path.isdir(SRC) else set()
 ERROR_RE = re.compile(r"^psql:[^:]*:(\d+): (ERROR|FATAL|PANIC):  ([0-9A-Z]{5}): (.*)$")
 LOST_RE = re.compile(r"server closed the connection unexpectedly|connection to server was lost|"
                      r"terminating connection because of crash|could not connect to server|"
@@ -701,48 +722,139 @@ def query_fetch(sql):
     return p.stdout.decode().split("\n")
 
 
-SETUP = """
-SET client_min_messages = warning;
-DROP AGGREGATE IF EXISTS fuzz.merge_share(trade_share_state), fuzz.merge_totals(partner_totals),
-	fuzz.share_init_num(numeric, boolean), fuzz.share_init_f8(double precision, boolean),
-	fuzz.share_init_int(bigint, boolean), fuzz.share_moving(numeric, boolean),
-	fuzz.totals_init_num(text, numeric, text), fuzz.totals_init_code(bigint, bigint, bigint),
-	fuzz.totals_moving(text, numeric, text);
--- the combine functions as transition functions, over stored states
-CREATE AGGREGATE fuzz.merge_share(trade_share_state) (
-	SFUNC = trade_share_combine, STYPE = trade_share_state, COMBINEFUNC = trade_share_combine,
-	PARALLEL = SAFE);
-CREATE AGGREGATE fuzz.merge_totals(partner_totals) (
-	SFUNC = rank_partner_combine, STYPE = partner_totals, COMBINEFUNC = rank_partner_combine,
-	PARALLEL = SAFE);
--- initial states given as text (of the matching kind, or not)
-CREATE AGGREGATE fuzz.share_init_num(numeric, boolean) (
-	SFUNC = trade_share_transfn, STYPE = trade_share_state, FINALFUNC = trade_share_final,
-	INITCOND = '%(share_num)s');
-CREATE AGGREGATE fuzz.share_init_f8(double precision, boolean) (
-	SFUNC = trade_share_transfn, STYPE = trade_share_state, FINALFUNC = trade_share_final,
-	INITCOND = '%(share_num)s');
-CREATE AGGREGATE fuzz.share_init_int(bigint, boolean) (
-	SFUNC = trade_share_transfn, STYPE = trade_share_state,
-	INITCOND = '%(share_int)s');
-CREATE AGGREGATE fuzz.totals_init_num(text, numeric, text) (
-	SFUNC = rank_partner_transfn, STYPE = partner_totals, FINALFUNC = rank_partner_final,
-	INITCOND = '%(totals_num)s');
-CREATE AGGREGATE fuzz.totals_init_code(bigint, bigint, bigint) (
-	SFUNC = rank_partner_transfn, STYPE = partner_totals,
-	INITCOND = '%(totals_code)s');
--- moving-aggregate forms whose "inverse" adds again: wrong sums, never a crash
-CREATE AGGREGATE fuzz.share_moving(numeric, boolean) (
-	SFUNC = trade_share_transfn, STYPE = trade_share_state, FINALFUNC = trade_share_final,
-	MSFUNC = trade_share_transfn, MINVFUNC = trade_share_transfn, MSTYPE = trade_share_state,
-	MFINALFUNC = trade_share_final);
-CREATE AGGREGATE fuzz.totals_moving(text, numeric, text) (
-	SFUNC = rank_partner_transfn, STYPE = partner_totals, FINALFUNC = rank_partner_final,
-	MSFUNC = rank_partner_transfn, MINVFUNC = rank_partner_transfn, MSTYPE = partner_totals,
-	MFINALFUNC = rank_partner_final);
-CREATE TABLE IF NOT EXISTS fuzz.recv_share (s trade_share_state);
-CREATE TABLE IF NOT EXISTS fuzz.recv_totals (s partner_totals);
+# ---------------------------------------------------------------------------
+# The catalog
+# ---------------------------------------------------------------------------
+
+# What the arguments of each form mean, by name, kind (f function, w window
+# function, a aggregate) and number of arguments; the types come from the
+# catalog.
+ROLES = {
+    ("pct_change", "f", 2): ("value", "value"),
+    ("pct_change", "w", 1): ("value",),
+    ("pct_change", "w", 3): ("value", "period", "step"),
+    ("trade_share", "w", 1): ("value",),
+    ("trade_share", "a", 2): ("value", "is_part"),
+    ("rank_partner", "w", 1): ("value",),
+    ("rank_partner", "a", 3): ("partner", "value", "target"),
+}
+
+CATALOG_SQL = """
+SELECT p.proname, p.prokind,
+       array_to_string(ARRAY(SELECT format_type(t, NULL)
+                             FROM unnest(p.proargtypes) WITH ORDINALITY AS u(t, n) ORDER BY n), ','),
+       coalesce(a.aggtransfn::regproc::text, ''), coalesce(format_type(a.aggtranstype, NULL), ''),
+       coalesce(a.aggcombinefn::regproc::text, ''), coalesce(a.aggfinalfn::regproc::text, '')
+FROM pg_proc AS p
+     JOIN pg_depend AS d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+         AND d.refclassid = 'pg_extension'::regclass
+     JOIN pg_extension AS e ON e.oid = d.refobjid
+     LEFT JOIN pg_aggregate AS a ON a.aggfnoid = p.oid
+WHERE e.extname = 'tradeflow'
+ORDER BY 1, 2, 3
 """
+
+STATE_COLUMNS_SQL = """
+SELECT format_type(atttypid, NULL), attname FROM pg_attribute
+WHERE attrelid = 'fuzz.states'::regclass AND attnum > 0 AND NOT attisdropped
+ORDER BY attnum
+"""
+
+Aggregate = collections.namedtuple("Aggregate", "name args transfn stype combine final")
+
+
+class Catalog:
+    """tradeflow's functions and aggregates as the server lists them, and
+    the columns of fuzz.states by state type."""
+
+    def __init__(self, rows, columns):
+        self.forms = collections.defaultdict(list)
+        self.aggregates = []
+        self.states = {}
+        for row in rows:
+            name, kind, args, transfn, stype, combine, final = row.split("|")
+            args = tuple(args.split(",")) if args else ()
+            self.forms[(name, kind, len(args))].append(args)
+            if kind == "a":
+                agg = Aggregate(name, args, transfn, stype,
+                                None if combine in ("", "-") else combine,
+                                None if final in ("", "-") else final)
+                self.aggregates.append(agg)
+                self.states.setdefault(stype, agg)
+        self.state_types = sorted(self.states)
+        self.state_columns = collections.defaultdict(list)
+        for row in columns:
+            typ, col = row.split("|")
+            if typ in self.states:
+                self.state_columns[typ].append(col)
+        missing = [form for form in ROLES if form not in self.forms]
+        if missing:
+            sys.exit("tradeflow is not installed, or lacks %s" % ", ".join("%s (%s, %d)" % f for f in missing))
+        names = {form[0] for form in ROLES}
+        self.unknown = sorted(form for form in self.forms if form[0] in names and form not in ROLES)
+
+    def overloads(self, form):
+        return self.forms[form]
+
+    def types(self, role):
+        """Every type an argument of this role takes in some form."""
+        return sorted({args[i] for form, roles in ROLES.items() for args in self.forms[form]
+                       for i, ro in enumerate(roles) if ro == role})
+
+    def aggregates_of(self, stype):
+        return [a for a in self.aggregates if a.stype == stype]
+
+    @classmethod
+    def load(cls):
+        return cls([row for row in query_fetch(CATALOG_SQL) if row],
+                   [row for row in query_fetch(STATE_COLUMNS_SQL) if row])
+
+
+CAT = None
+
+
+def roles_of(agg):
+    """The roles of an aggregate's arguments (a boolean picks the part)."""
+    form = (agg.name, "a", len(agg.args))
+    if form in ROLES:
+        return ROLES[form]
+    return tuple("is_part" if t == "boolean" else "value" for t in agg.args)
+
+
+def recv_table(typ):
+    return "fuzz.recv_" + re.sub(r"\W", "_", typ)
+
+
+def setup_script(r, pools):
+    """Aggregates of one's own over the support functions, and the tables
+    that receive binary COPY input, for every state type and aggregate of
+    the catalog."""
+    out = ["SET client_min_messages = warning;",
+           "DO $$ DECLARE f regprocedure; BEGIN"
+           " FOR f IN SELECT oid FROM pg_proc WHERE pronamespace = 'fuzz'::regnamespace AND prokind = 'a'"
+           " AND proname ~ '^(merged|init_|moving_)' LOOP EXECUTE 'DROP AGGREGATE ' || f; END LOOP; END $$;"]
+    for typ in CAT.state_types:
+        agg = CAT.states[typ]
+        if agg.combine:
+            # the combine function as a transition function, over stored states
+            out.append("CREATE AGGREGATE fuzz.merged(%s) (SFUNC = %s, STYPE = %s, COMBINEFUNC = %s, "
+                       "PARALLEL = SAFE);" % (typ, agg.combine, typ, agg.combine))
+        out.append("CREATE TABLE IF NOT EXISTS %s (s %s);" % (recv_table(typ), typ))
+    for agg in CAT.aggregates:
+        args = ", ".join(agg.args)
+        final = ", FINALFUNC = %s" % agg.final if agg.final else ""
+        if pools.get(agg.stype):
+            # an initial state given as text, of the matching kind or not,
+            # with or without the final function
+            out.append("CREATE AGGREGATE fuzz.init_%s(%s) (SFUNC = %s, STYPE = %s%s, INITCOND = '%s');" % (
+                agg.name, args, agg.transfn, agg.stype, final if r.random() < 0.7 else "",
+                r.choice(pools[agg.stype])))
+        # a moving-aggregate form whose "inverse" adds again: wrong sums, never a crash
+        out.append("CREATE AGGREGATE fuzz.moving_%s(%s) (SFUNC = %s, STYPE = %s%s, MSFUNC = %s, "
+                   "MINVFUNC = %s, MSTYPE = %s%s);" % (
+                       agg.name, args, agg.transfn, agg.stype, final, agg.transfn, agg.transfn,
+                       agg.stype, ", MFINALFUNC = %s" % agg.final if agg.final else ""))
+    return "\n".join(out) + "\n"
 
 
 def main():
@@ -767,18 +879,26 @@ def main():
 def fuzz(args, r, out, work):
     """Runs the batches; returns the exit status."""
 
-    share_hex = query_fetch("SELECT s FROM fuzz.states, LATERAL (VALUES (share_num::text), (share_f8::text), "
-                            "(share_int::text)) AS v(s) WHERE s IS NOT NULL")
-    totals_hex = query_fetch("SELECT s FROM fuzz.states, LATERAL (VALUES (totals_num::text), "
-                             "(totals_code::text)) AS v(s) WHERE s IS NOT NULL")
-    share_hex = [h for h in share_hex if h]
-    totals_hex = [h for h in totals_hex if h]
-    images = Images(r, share_hex, totals_hex)
+    global CAT
+    CAT = Catalog.load()
+    print("forms from the catalog: %s" % ", ".join(
+        "%s %s: %d" % (name, {"f": "function", "w": "window", "a": "aggregate"}[kind], len(CAT.forms[(name, kind, n)]))
+        for name, kind, n in ROLES), file=sys.stderr)
+    if CAT.unknown:
+        print("forms this file gives no roles, not called: %s" % ", ".join(
+            "%s (%s, %d arguments)" % f for f in CAT.unknown), file=sys.stderr)
+
+    # the stored states of each type, as text
+    pools = {}
+    for typ, cols in CAT.state_columns.items():
+        pools[typ] = [h for h in query_fetch(
+            "SELECT s FROM fuzz.states, LATERAL (VALUES %s) AS v(s) WHERE s IS NOT NULL"
+            % ", ".join("(%s::text)" % c for c in cols)) if h]
+    images = Images(r, pools)
 
     setup = os.path.join(work, "setup.sql")
     with open(setup, "w") as f:
-        f.write(SETUP % {"share_num": share_hex[0], "share_int": share_hex[-1],
-                         "totals_num": totals_hex[0], "totals_code": totals_hex[-1]})
+        f.write(setup_script(r, pools))
     rc, err = run_script(setup, 120)
     if rc != 0 or "ERROR" in err:
         print(err)
@@ -801,17 +921,16 @@ def fuzz(args, r, out, work):
         for i in range(n):
             if r.random() < 0.01:
                 # binary output: the send functions
-                typ = r.choice(["trade_share_state", "partner_totals"])
+                typ = r.choice(CAT.state_types)
                 q = "\\copy (SELECT %s, %s) TO '/dev/null' WITH (FORMAT binary)" % (
                     state_expr(r, images, typ), state_expr(r, images, typ))
             elif r.random() < 0.03:
                 # binary input: COPY of a few images, one of which may be bad
-                typ = r.choice(["trade_share_state", "partner_totals"])
+                typ = r.choice(CAT.state_types)
                 path = os.path.join(work, "recv%d_%d.bin" % (batchno, i))
                 copy_binary_file(path, [images.image(typ) for _ in range(r.randint(1, 3))])
                 os.chmod(path, 0o644)
-                table = "fuzz.recv_share" if typ == "trade_share_state" else "fuzz.recv_totals"
-                q = "\\copy %s FROM '%s' WITH (FORMAT binary)" % (table, path)
+                q = "\\copy %s FROM '%s' WITH (FORMAT binary)" % (recv_table(typ), path)
                 nrecv += 1
             else:
                 q = make_query(r, images, batchno * 100000 + i)
@@ -828,7 +947,7 @@ def fuzz(args, r, out, work):
                 f.write(text + "\n")
                 lineno += 1
                 linemap[lineno] = i
-            f.write("TRUNCATE fuzz.recv_share, fuzz.recv_totals;\n")
+            f.write("TRUNCATE %s;\n" % ", ".join(recv_table(t) for t in CAT.state_types))
         rc, err = run_script(script, 600)
         nqueries += n
         current = None
