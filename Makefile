@@ -3,13 +3,15 @@
 MODULE_big = tradeflow
 OBJS = \
 	src/tradeflow.o \
-	src/decimal.o \
 	src/value.o \
-	src/state.o \
-	src/window.o \
-	src/change.o \
-	src/share.o \
-	src/rank.o
+	src/decimal.o \
+	src/total.o \
+	src/state_io.o \
+	src/partner_table.o \
+	src/partition_scan.o \
+	src/pct_change.o \
+	src/trade_share.o \
+	src/rank_partner.o
 
 EXTENSION = tradeflow
 DATA = tradeflow--0.1.sql
@@ -25,4 +27,4 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-$(OBJS): src/tradeflow.h
+$(OBJS): $(wildcard src/*.h)

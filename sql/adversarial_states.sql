@@ -197,7 +197,7 @@ SELECT trade_share_final(('0101' || '0000000000000001' || '0000000a' || '0001000
 -- target flag, the target, the number of partners, each partner and total
 SELECT what, pg_temp.error_of(format('SELECT %L::partner_totals', s)) AS error
 FROM (VALUES ('empty', ''),
-			 ('unknown version', '02030100' || '00000000'),
+			 ('unknown version', '03030100' || '00000000'),
 			 ('unknown kind', '01040100' || '00000000'),
 			 ('unknown partner type', '01030300' || '00000000'),
 			 ('target flag 2', '01030102' || '00000000'),

@@ -26,7 +26,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 
-#include "tradeflow.h"
+#include "decimal.h"
 
 /* numeric's header bits (see numeric.c) */
 #define NUMERIC_SIGN_MASK			0xC000
@@ -193,9 +193,12 @@ TfDecimalAlign(int128 *a, int ascale, int128 *b, int bscale, int *scale)
 	return true;
 }
 
-/* Writes digits / 10^scale in decimal into buf, which has room for 80 bytes. */
-static void
-DecimalToString(int128 digits, int scale, char *buf)
+/*
+ * Writes digits / 10^scale in decimal, with scale places after the point,
+ * into buf, which has room for TF_DECIMAL_STRING_BYTES bytes.
+ */
+void
+TfDecimalToString(int128 digits, int scale, char *buf)
 {
 	char		rev[48];
 	int			n = 0;
@@ -224,9 +227,9 @@ DecimalToString(int128 digits, int scale, char *buf)
 Numeric
 TfDecimalToNumeric(int128 digits, int scale)
 {
-	char		buf[80];
+	char		buf[TF_DECIMAL_STRING_BYTES];
 
-	DecimalToString(digits, scale, buf);
+	TfDecimalToString(digits, scale, buf);
 	return DatumGetNumeric(DirectFunctionCall3(numeric_in,
 											   CStringGetDatum(buf),
 											   ObjectIdGetDatum(InvalidOid),
@@ -245,12 +248,12 @@ TfDecimalToFloat8(int128 digits, int scale)
 		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
 	};
 	const int128 exact_limit = (int128) 1 << 53;
-	char		buf[80];
+	char		buf[TF_DECIMAL_STRING_BYTES];
 
 	/* both operands exact in double precision: one correctly rounded divide */
 	if (digits <= exact_limit && digits >= -exact_limit &&
 		scale < (int) lengthof(exact_pow10))
 		return (double) (int64) digits / exact_pow10[scale];
-	DecimalToString(digits, scale, buf);
+	TfDecimalToString(digits, scale, buf);
 	return strtod(buf, NULL);
 }

@@ -1,9 +1,11 @@
 /*-------------------------------------------------------------------------
  *
- * change.c
+ * pct_change.c
  *	  pct_change: change between periods, as a scalar, as a window function
  *	  over the previous row, and as a calendar-aware window function that
- *	  compares each period with the period exactly one step earlier.
+ *	  compares each period with the period exactly one step earlier.  The
+ *	  arithmetic is that of totals (TfTotalChange), so that values and
+ *	  partner profiles change alike.
  *
  *-------------------------------------------------------------------------
  */
@@ -19,7 +21,32 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
-#include "tradeflow.h"
+#include "decimal.h"
+#include "partition_scan.h"
+#include "total.h"
+
+/* Makes total the total of one non-NULL value. */
+static void
+ValueTotal(TfTotal *total, TfValueType type, Datum value)
+{
+	TfTotalInit(total, TfTotalKindOf(type));
+	TfTotalAddValue(total, type, value);
+}
+
+/*
+ * Returns the change from previous to current, or sets *isnull when
+ * previous is zero.
+ */
+static float8
+ValueChange(TfValueType type, Datum previous, Datum current, bool *isnull)
+{
+	TfTotal		p;
+	TfTotal		c;
+
+	ValueTotal(&p, type, previous);
+	ValueTotal(&c, type, current);
+	return TfTotalChange(&p, &c, isnull);
+}
 
 /*
  * pct_change(previous, current): current / previous - 1.
@@ -28,10 +55,10 @@ PG_FUNCTION_INFO_V1(pct_change);
 Datum
 pct_change(PG_FUNCTION_ARGS)
 {
-	TfValueType type = TfArgValueType(fcinfo, 0);
+	TfValueType type = TfArgValueTypeOnce(fcinfo, 0);
 	bool		isnull;
-	float8		change = TfChange(type, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1),
-								  &isnull);
+	float8		change = ValueChange(type, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1),
+									 &isnull);
 
 	if (isnull)
 		PG_RETURN_NULL();
@@ -125,7 +152,7 @@ pct_change_window(PG_FUNCTION_ARGS)
 
 	isnull = isout || previous_null || current_null;
 	if (!isnull)
-		change = TfChange(type, previous, current, &isnull);
+		change = ValueChange(type, previous, current, &isnull);
 	KeepValue(kept, type, pos, current, current_null);
 	if (isnull)
 		PG_RETURN_NULL();
@@ -376,19 +403,17 @@ static float8
 PeriodChange(TfValueType type, const PeriodValue *previous, Datum current,
 			 bool *isnull)
 {
-	int128		digits;
-	int			scale;
-	float8		change;
+	TfTotal		p;
+	TfTotal		c;
 
 	if (!previous->decoded)
-		return TfChange(type, previous->value, current, isnull);
-	if (TfDecimalFromDatum(current, &digits, &scale) &&
-		TfDecimalChange(previous->digits, previous->scale, digits, scale,
-						&change, isnull))
-		return change;
-	return TfChange(type, NumericGetDatum(TfDecimalToNumeric(previous->digits,
-															 previous->scale)),
-					current, isnull);
+		return ValueChange(type, previous->value, current, isnull);
+	TfTotalInit(&p, TF_TOTAL_NUMERIC);
+	p.count = 1;
+	p.v.i = previous->digits;
+	p.scale = previous->scale;
+	ValueTotal(&c, type, current);
+	return TfTotalChange(&p, &c, isnull);
 }
 
 /* Returns the cached row of the given period, or NULL if there is none. */
@@ -435,6 +460,13 @@ CheckStep(PeriodCache *cache, Interval *step)
 	cache->step_checked = true;
 }
 
+/* The argument types of a call site of the calendar-aware form. */
+typedef struct PeriodCallSite
+{
+	TfValueType type;
+	Oid			periodtype;
+} PeriodCallSite;
+
 /*
  * pct_change(value, period, step) OVER (PARTITION BY ...): change from the
  * row of the same partition whose period is exactly period - step; NULL
@@ -445,8 +477,9 @@ Datum
 pct_change_period(PG_FUNCTION_ARGS)
 {
 	WindowObject winobj = PG_WINDOW_OBJECT();
-	TfValueType type = TfArgValueTypeOnce(fcinfo, 0);
-	Oid			periodtype = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	PeriodCallSite *site = fcinfo->flinfo->fn_extra;
+	TfValueType type;
+	Oid			periodtype;
 	PeriodCache *cache;
 	Datum		value;
 	Datum		period;
@@ -460,6 +493,15 @@ pct_change_period(PG_FUNCTION_ARGS)
 	PeriodValue *previous;
 	float8		change;
 
+	if (site == NULL)
+	{
+		site = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(PeriodCallSite));
+		site->type = TfArgValueType(fcinfo, 0);
+		site->periodtype = TfArgType(fcinfo, 1);
+		fcinfo->flinfo->fn_extra = site;
+	}
+	type = site->type;
+	periodtype = site->periodtype;
 	cache = WinGetPartitionLocalMemory(winobj, sizeof(PeriodCache));
 
 	step = WinGetFuncArgCurrent(winobj, 2, &step_null);

@@ -1,8 +1,7 @@
 /*-------------------------------------------------------------------------
  *
- * window.c
- *	  What tradeflow's window functions share: reading their whole
- *	  partition once, when they are first called for it.
+ * partition_scan.c
+ *	  What tradeflow's window functions share (see partition_scan.h).
  *
  *-------------------------------------------------------------------------
  */
@@ -11,7 +10,7 @@
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
-#include "tradeflow.h"
+#include "partition_scan.h"
 
 /*
  * Reads argument argno of every row of the current partition, in order, and

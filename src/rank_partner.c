@@ -1,0 +1,202 @@
+/*-------------------------------------------------------------------------
+ *
+ * rank_partner.c
+ *	  rank_partner: where a partner stands, as an aggregate over each
+ *	  partner's total, whose state is of type partner_totals (a per-partner
+ *	  table with a target), and as a window function over the whole
+ *	  partition.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+#include "partition_scan.h"
+#include "partner_table.h"
+
+#define TOTALS_TYPNAME "partner_totals"
+
+/*
+ * partner_totals: the external image is the per-partner table's, its
+ * text form the image in hexadecimal.
+ */
+
+static void
+TotalsWrite(Datum value, StringInfo buf)
+{
+	TfPartnerTableWrite(TfPartnerTableFromDatum(value, false), buf);
+}
+
+static Datum
+TotalsRead(TfReader *r)
+{
+	TfPartnerTable *table = TfPartnerTableRead(r, true);
+
+	TfReadEnd(r);
+	return PointerGetDatum(table);
+}
+
+static const TfImageType TotalsType = {
+	TOTALS_TYPNAME, TotalsRead, TotalsWrite
+};
+
+TF_HEX_IMAGE_IO(partner_totals_in, partner_totals_out,
+				partner_totals_recv, partner_totals_send, TotalsType);
+
+/*
+ * The aggregate
+ */
+
+/*
+ * rank_partner_transfn(state, partner, value, target): adds a row to its
+ * partner's total.
+ */
+PG_FUNCTION_INFO_V1(rank_partner_transfn);
+Datum
+rank_partner_transfn(PG_FUNCTION_ARGS)
+{
+	return TfPartnerTableTransition(fcinfo, TOTALS_TYPNAME, 3);
+}
+
+/*
+ * rank_partner_final(state): the rank of the target by total value, largest
+ * first, ties sharing the lowest rank; NULL when the target has no value.
+ */
+PG_FUNCTION_INFO_V1(rank_partner_final);
+Datum
+rank_partner_final(PG_FUNCTION_ARGS)
+{
+	const TfPartnerTable *table = TfPartnerTableArg(fcinfo, 0, false);
+	TfPartnerKey target;
+	TfTotal		total;
+
+	if (!TfPartnerTableTarget(table, &target) ||
+		!TfPartnerTableGet(table, target, &total))
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(TfPartnerTableRank(table, &total));
+}
+
+/*
+ * rank_partner_combine(state, state): adds the partner totals of the
+ * second state to the first's.
+ */
+PG_FUNCTION_INFO_V1(rank_partner_combine);
+Datum
+rank_partner_combine(PG_FUNCTION_ARGS)
+{
+	return TfPartnerTableCombine(fcinfo, TOTALS_TYPNAME);
+}
+
+/*
+ * The window function
+ */
+
+/* What rank_partner's window form keeps for a partition. */
+typedef struct RankWindowCache
+{
+	bool		computed;
+	int64	   *ranks;			/* rank of each row, 0 for a NULL value */
+} RankWindowCache;
+
+typedef struct RankedValue
+{
+	Datum		value;
+	int64		pos;
+} RankedValue;
+
+/* qsort_interruptible comparator: larger values first. */
+static int
+CompareDescending(const void *a, const void *b, void *arg)
+{
+	TfValueType type = *(TfValueType *) arg;
+
+	return TfValueCompare(type, ((const RankedValue *) b)->value,
+						  ((const RankedValue *) a)->value);
+}
+
+/* What the scan of a partition for its ranks keeps. */
+typedef struct RankScan
+{
+	TfValueType type;
+	RankedValue *values;		/* the non-NULL values */
+	int64		nvalues;
+	MemoryContext valuecxt;
+} RankScan;
+
+static void
+RankScanRow(WindowObject winobj, int64 pos, Datum value, bool isnull, void *arg)
+{
+	RankScan   *scan = arg;
+
+	if (isnull)
+		return;
+	scan->values[scan->nvalues].value = TfValueCopy(scan->type, value,
+													scan->valuecxt);
+	scan->values[scan->nvalues].pos = pos;
+	scan->nvalues++;
+}
+
+/* Ranks the partition's non-NULL values, largest first, ties 1, 2, 2, 4. */
+static void
+RankWindowCompute(WindowObject winobj, TfValueType type, RankWindowCache *cache)
+{
+	int64		nrows = WinGetPartitionRowCount(winobj);
+	RankScan	scan;
+	int64		i;
+
+	scan.type = type;
+	scan.nvalues = 0;
+	scan.valuecxt = AllocSetContextCreate(CurrentMemoryContext,
+										  "rank_partner values",
+										  ALLOCSET_DEFAULT_SIZES);
+	scan.values = MemoryContextAllocHuge(scan.valuecxt,
+										 Max(nrows, 1) * sizeof(RankedValue));
+	TfScanPartition(winobj, 0, RankScanRow, &scan);
+
+	/* a partition of millions of rows takes seconds: it can be cancelled */
+	qsort_interruptible(scan.values, scan.nvalues, sizeof(RankedValue),
+						CompareDescending, &type);
+
+	cache->ranks = TfPartitionAlloc(cache, nrows * sizeof(int64));
+	for (i = 0; i < scan.nvalues; i++)
+	{
+		RankedValue *v = &scan.values[i];
+
+		CHECK_FOR_INTERRUPTS();
+		if (i > 0 && TfValueCompare(type, v[-1].value, v->value) == 0)
+			cache->ranks[v->pos] = cache->ranks[v[-1].pos];
+		else
+			cache->ranks[v->pos] = i + 1;
+	}
+
+	MemoryContextDelete(scan.valuecxt);
+	cache->computed = true;
+}
+
+/*
+ * rank_partner(value) OVER (PARTITION BY ...): rank of this row's value in
+ * its whole partition, largest first; needs no ORDER BY.
+ */
+PG_FUNCTION_INFO_V1(rank_partner_window);
+Datum
+rank_partner_window(PG_FUNCTION_ARGS)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	int64		pos = WinGetCurrentPosition(winobj);
+	TfValueType type = TfArgValueTypeOnce(fcinfo, 0);
+	RankWindowCache *cache;
+
+	cache = WinGetPartitionLocalMemory(winobj, sizeof(RankWindowCache));
+	if (!cache->computed)
+		RankWindowCompute(winobj, type, cache);
+
+	/* only the current row's position is needed from now on */
+	WinSetMarkPosition(winobj, pos);
+
+	if (cache->ranks[pos] == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(cache->ranks[pos]);
+}
