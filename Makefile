@@ -11,10 +11,11 @@ OBJS = \
 	src/partition_scan.o \
 	src/pct_change.o \
 	src/trade_share.o \
-	src/rank_partner.o
+	src/rank_partner.o \
+	src/trade_profile.o
 
 EXTENSION = tradeflow
-DATA = tradeflow--0.1.sql
+DATA = tradeflow--0.1.sql tradeflow--0.1--0.2.sql
 PGFILEDESC = "tradeflow - changes, shares and ranks for customs tables"
 
 # every sql/*.sql is a regression test (their helpers live in test/fixtures/)

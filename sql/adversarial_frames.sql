@@ -45,7 +45,7 @@ FROM answers ORDER BY s, i;
 --   pct_change(v, d, step),
 --   trade_share(v),
 --   rank_partner(v)          the answers above, whatever the frame
---   trade_share(v, is_part)  sum(v) FILTER (WHERE is_part) OVER w / nullif(sum(v) OVER w, 0)
+--   trade_share(v, is_part)  coalesce(sum(v) FILTER (WHERE is_part) OVER w, 0) / nullif(sum(v) OVER w, 0)
 --   rank_partner(p, v, 'B')  the rank of B among the partners' sums of the rows in the frame
 CREATE FUNCTION pg_temp.frame_check(clause text)
 RETURNS TABLE (window_clause text, rows bigint, chg_row boolean, chg_month boolean, share boolean,
@@ -71,7 +71,7 @@ BEGIN
 					 trade_share(f.v) OVER w AS share,
 					 rank_partner(f.v) OVER w AS rank,
 					 trade_share(f.v, f.is_part) OVER w AS agg_share,
-					 sum(f.v) FILTER (WHERE f.is_part) OVER w / nullif(sum(f.v) OVER w, 0) AS agg_share_sql,
+					 coalesce(sum(f.v) FILTER (WHERE f.is_part) OVER w, 0) / nullif(sum(f.v) OVER w, 0) AS agg_share_sql,
 					 rank_partner(f.p, f.v, 'B') OVER w AS agg_rank,
 					 array_agg(f) OVER w AS frame
 			  FROM flows AS f

@@ -233,7 +233,10 @@ CREATE DOMAIN usd AS numeric CHECK (VALUE >= 0);
 CREATE DOMAIN usd_cents AS bigint;
 CREATE DOMAIN month AS date;
 SELECT pct_change(1::smallint, 3::smallint) AS smallint, pct_change(2::real, 3::real) AS real,
-	   pct_change(4, 5) AS integer, pct_change('1', '2') AS unknown;
+	   pct_change(4, 5) AS integer, pct_change('1', 2) AS unknown_and_integer;
+-- two untyped literals could be numbers or partner profiles: give one a type
+SELECT pct_change('1', '2');
+SELECT pct_change('1'::numeric, '2') AS unknown;
 SELECT v, pct_change(v::usd) OVER (ORDER BY p) AS chg, pct_change(v::usd_cents, p::month, '1 month') OVER () AS mom,
 	   trade_share(v::usd) OVER () AS share, rank_partner(v::usd_cents) OVER () AS rank
 FROM (VALUES (date '2020-01-01', 2), ('2020-02-01', 3)) AS t(p, v) ORDER BY p;

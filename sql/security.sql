@@ -35,7 +35,7 @@ SELECT signature FROM members WHERE prosecdef OR proparallel <> 's' OR proconfig
 -- the install scripts: the psql guard, plain CREATE, nothing that changes
 -- privileges or settings
 SELECT f AS script,
-	   s ~ '\\echo Use "CREATE EXTENSION tradeflow"[^\n]*\\quit' AS has_guard,
+	   s ~ '\\echo Use "(CREATE EXTENSION tradeflow|ALTER EXTENSION tradeflow UPDATE[^"]*)"[^\n]*\\quit' AS has_guard,
 	   (SELECT count(*) FROM regexp_matches(s, 'create\s+or\s+replace', 'gi')) AS create_or_replace,
 	   (SELECT count(*) FROM regexp_matches(s, 'security\s+definer', 'gi')) AS security_definer,
 	   (SELECT count(*) FROM regexp_matches(s, '\m(language\s+(sql|plpgsql)|begin\s+atomic)\M', 'gi')) AS sql_bodies,

@@ -56,11 +56,14 @@ FROM flows
 GROUP BY reporter
 ORDER BY reporter;
 
--- is_part NULL counts as not part; no part gives NULL
+-- is_part NULL counts as not part; no part gives 0 where the total is not
+-- zero, NULL where it is
 SELECT trade_share(v, p) AS share
 FROM (VALUES (10, true), (10, NULL), (20, false)) AS t(v, p);
-SELECT trade_share(v, p) IS NULL AS no_part
+SELECT trade_share(v, p) AS no_part
 FROM (VALUES (10, false), (20, false)) AS t(v, p);
+SELECT trade_share(v, p) IS NULL AS no_part_zero_total
+FROM (VALUES (10, false), (-10, false)) AS t(v, p);
 SELECT trade_share(v, true) IS NULL AS no_rows FROM (SELECT 1 AS v WHERE false) s;
 
 -- every value type in the aggregate

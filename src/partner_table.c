@@ -321,9 +321,14 @@ TfPartnerTableTransition(FunctionCallInfo fcinfo, const char *typname,
 						 int target_argno)
 {
 	PartnerAdder *adder = AdderOf(fcinfo, 1, 2);
-	TfPartnerTable *table = AdderState(adder, fcinfo, typname);
+	TfPartnerTable *table;
 	int64		storage;
 
+	/* without a target to keep, a group has no table until it has a value */
+	if (target_argno < 0 && PG_ARGISNULL(0) &&
+		(PG_ARGISNULL(adder->partner_argno) || PG_ARGISNULL(adder->value_argno)))
+		PG_RETURN_NULL();
+	table = AdderState(adder, fcinfo, typname);
 	if (target_argno >= 0 && !PG_ARGISNULL(target_argno))
 		table = TfPartnerTableSetTarget(table,
 										TfArgPartnerKey(fcinfo, target_argno,

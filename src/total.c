@@ -340,6 +340,19 @@ TfTotalCompare(const TfTotal *a, const TfTotal *b)
 }
 
 /*
+ * Returns numerator / denominator, exact values converted to double
+ * precision, as TfRatio does, but 0 where the exact quotient is 0: never
+ * the -0 of a zero divided by a negative number, which numeric has not.
+ */
+static float8
+ExactRatio(float8 numerator, float8 denominator, bool *isnull)
+{
+	float8		ratio = TfRatio(numerator, denominator, isnull);
+
+	return (ratio == 0.0) ? 0.0 : ratio;
+}
+
+/*
  * Returns the change from previous to current (both of at least one value)
  * as a fraction, current / previous - 1, or sets *isnull when previous is
  * zero.
@@ -372,8 +385,8 @@ TfTotalChange(const TfTotal *previous, const TfTotal *current, bool *isnull)
 	if (previous->rep == TF_REP_INT128 && current->rep == TF_REP_INT128 &&
 		TfDecimalAlign(&p, previous->scale, &c, current->scale, &scale) &&
 		!__builtin_sub_overflow(c, p, &c))
-		return TfRatio(TfDecimalToFloat8(c, scale), TfDecimalToFloat8(p, scale),
-					   isnull);
+		return ExactRatio(TfDecimalToFloat8(c, scale), TfDecimalToFloat8(p, scale),
+						  isnull);
 
 	pn = TfTotalToNumeric(previous);
 	cn = TfTotalToNumeric(current);
@@ -387,9 +400,22 @@ TfTotalChange(const TfTotal *previous, const TfTotal *current, bool *isnull)
 
 		return *isnull ? 0.0 : float8_mi(ratio, 1.0);
 	}
-	return TfRatio(DatumGetFloat8(DirectFunctionCall1(numeric_float8,
-													  NumericGetDatum(numeric_sub_opt_error(cn, pn, NULL)))),
-				   pf, isnull);
+	return ExactRatio(DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+														 NumericGetDatum(numeric_sub_opt_error(cn, pn, NULL)))),
+					  pf, isnull);
+}
+
+/*
+ * Returns part / whole as a fraction, or sets *isnull when whole is zero
+ * in double precision.  For exact totals the result is what the numeric
+ * division gives in double precision: 0 is never -0.
+ */
+float8
+TfTotalRatio(const TfTotal *part, const TfTotal *whole, bool *isnull)
+{
+	if (whole->kind == TF_TOTAL_FLOAT8)
+		return TfRatio(part->v.f, whole->v.f, isnull);
+	return ExactRatio(TfTotalToFloat8(part), TfTotalToFloat8(whole), isnull);
 }
 
 /*

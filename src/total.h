@@ -70,6 +70,8 @@ extern bool TfTotalIsZero(const TfTotal *total);
 extern float8 TfTotalToFloat8(const TfTotal *total);
 extern Numeric TfTotalToNumeric(const TfTotal *total);
 extern int	TfTotalCompare(const TfTotal *a, const TfTotal *b);
+extern float8 TfTotalRatio(const TfTotal *part, const TfTotal *whole,
+						   bool *isnull);
 extern float8 TfTotalChange(const TfTotal *previous, const TfTotal *current,
 							bool *isnull);
 extern void TfTotalWrite(StringInfo buf, const TfTotal *total);

@@ -166,16 +166,20 @@ TF_HEX_IMAGE_IO(trade_share_state_in, trade_share_state_out,
  * The aggregate
  */
 
-/* Returns part / whole, or sets *isnull when either has no value or the whole is zero. */
+/*
+ * Returns part / whole, or sets *isnull when the whole has no value or is
+ * zero.  A part of no values is 0: a partner with no rows in a group whose
+ * total is not zero has share 0.
+ */
 static float8
 ShareOf(const TfTotal *part, const TfTotal *whole, bool *isnull)
 {
-	if (part->count == 0 || whole->count == 0 || TfTotalIsZero(whole))
+	if (whole->count == 0 || TfTotalIsZero(whole))
 	{
 		*isnull = true;
 		return 0.0;
 	}
-	return TfRatio(TfTotalToFloat8(part), TfTotalToFloat8(whole), isnull);
+	return TfTotalRatio(part, whole, isnull);
 }
 
 /*
@@ -363,5 +367,7 @@ trade_share_window(PG_FUNCTION_ARGS)
 	share = TfRatio(TfValueToFloat8(type, value), cache->total, &isnull);
 	if (isnull)
 		PG_RETURN_NULL();
+	if (share == 0.0 && type != TF_FLOAT8)
+		share = 0.0;			/* a numeric quotient has no -0 */
 	PG_RETURN_FLOAT8(share);
 }

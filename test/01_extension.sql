@@ -10,7 +10,7 @@
 \set tf_data off
 \i test/fixtures/setup.psql
 
-SELECT plan(36);
+SELECT plan(37);
 
 SELECT hasnt_extension('tradeflow', 'tradeflow is not installed at the start');
 
@@ -36,7 +36,7 @@ WHERE objoid NOT IN (SELECT oid FROM tf_before WHERE catalog = 'pg_description':
 
 SELECT lives_ok('CREATE EXTENSION tradeflow', 'CREATE EXTENSION tradeflow');
 SELECT has_extension('tradeflow', 'tradeflow is installed');
-SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'tradeflow'), '0.1', 'version 0.1');
+SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'tradeflow'), '0.2', 'version 0.2');
 
 -- the members, by catalog
 CREATE TABLE tf_members AS
@@ -50,10 +50,12 @@ WHERE refclassid = 'pg_extension'::regclass
 -- (which overloads there are is test/02_catalog.sql's to say)
 SELECT ok((SELECT count(*) FROM tf_members WHERE catalog = 'pg_proc'::regclass) > 0,
 		  'functions and aggregates are members');
-SELECT is((SELECT count(*) FROM tf_members WHERE catalog = 'pg_type'::regclass), 2::bigint,
-		  '2 types are members');
-SELECT is((SELECT count(*) FROM tf_members WHERE catalog NOT IN ('pg_proc'::regclass, 'pg_type'::regclass)), 0::bigint,
-		  'nothing else is a member');
+SELECT is((SELECT count(*) FROM tf_members WHERE catalog = 'pg_type'::regclass), 3::bigint,
+		  '3 types are members');
+SELECT set_eq($$SELECT catalog::text, count(*) FROM tf_members
+				WHERE catalog NOT IN ('pg_proc'::regclass, 'pg_type'::regclass) GROUP BY 1$$,
+			  $$VALUES ('pg_operator', 18::bigint), ('pg_opclass', 6), ('pg_opfamily', 6)$$,
+			  'the other members are the operators, operator classes and families of the 3 types');
 SELECT set_eq($$SELECT oid FROM tf_new WHERE catalog = 'pg_proc'::regclass$$,
 			  $$SELECT objid FROM tf_members WHERE catalog = 'pg_proc'::regclass$$,
 			  'every function created is a member');
@@ -61,14 +63,21 @@ SELECT set_eq($$SELECT oid FROM tf_new WHERE catalog = 'pg_aggregate'::regclass$
 			  $$SELECT objid FROM tf_members JOIN pg_aggregate ON aggfnoid = objid$$,
 			  'every aggregate created is a member');
 SELECT set_eq($$SELECT name FROM tf_new WHERE catalog = 'pg_type'::regclass$$,
-			  ARRAY['trade_share_state', '_trade_share_state', 'partner_totals', '_partner_totals'],
-			  'the two state types and their array types created');
+			  ARRAY['trade_share_state', '_trade_share_state', 'partner_totals', '_partner_totals',
+					'trade_profile', '_trade_profile'],
+			  'the three types and their array types created');
 SELECT set_eq($$SELECT proname::text FROM pg_proc JOIN tf_members ON catalog = 'pg_proc'::regclass AND objid = pg_proc.oid$$,
 			  ARRAY['pct_change', 'trade_share', 'rank_partner',
 					'trade_share_transfn', 'trade_share_combine', 'trade_share_final',
 					'rank_partner_transfn', 'rank_partner_combine', 'rank_partner_final',
 					'trade_share_state_in', 'trade_share_state_out', 'trade_share_state_recv', 'trade_share_state_send',
-					'partner_totals_in', 'partner_totals_out', 'partner_totals_recv', 'partner_totals_send'],
+					'partner_totals_in', 'partner_totals_out', 'partner_totals_recv', 'partner_totals_send',
+					'trade_profile', 'rollup', 'trade_profile_transfn', 'trade_profile_combine', 'trade_profile_final',
+					'trade_profile_in', 'trade_profile_out', 'trade_profile_recv', 'trade_profile_send',
+					'total', 'partner_count', 'partner_value', 'top_partners', 'hhi', 'contributions']
+			  || ARRAY(SELECT t || '_' || f
+					   FROM unnest(ARRAY['trade_share_state', 'partner_totals', 'trade_profile']) AS t,
+							unnest(ARRAY['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'cmp', 'hash', 'hash_extended']) AS f),
 			  'the member functions have the names of the API');
 
 CREATE TABLE tf_first AS
@@ -90,7 +99,7 @@ AS $$
 	SELECT (v / sum(v) OVER ())::float8, rank() OVER (ORDER BY v DESC),
 		   (v / lag(v) OVER (ORDER BY i) - 1)::float8,
 		   (SELECT (t.v / q.v - 1)::float8 FROM tf_sample AS q WHERE q.p = t.p - interval '1 month'),
-		   ((sum(v) FILTER (WHERE i = 1) OVER ()) / sum(v) OVER ())::float8,
+		   ((coalesce(sum(v) FILTER (WHERE i = 1) OVER (), 0)) / sum(v) OVER ())::float8,
 		   (SELECT r FROM (SELECT i, rank() OVER (ORDER BY v DESC) AS r FROM tf_sample) AS x WHERE x.i = 2)
 	FROM tf_sample AS t ORDER BY i
 $$;
@@ -111,11 +120,15 @@ SELECT hasnt_extension('tradeflow', 'tradeflow is gone');
 SELECT is_empty($$SELECT oid, signature FROM tf_first WHERE oid IN (SELECT oid FROM pg_proc UNION ALL SELECT oid FROM pg_type)$$,
 				'no function, aggregate or type of the extension is left');
 SELECT is_empty($$SELECT oid::regprocedure FROM pg_proc
-				  WHERE proname IN ('pct_change', 'trade_share', 'rank_partner')
-					 OR proname ~ '^(trade_share|rank_partner|partner_totals)_'$$,
+				  WHERE proname IN ('pct_change', 'trade_share', 'rank_partner', 'trade_profile', 'rollup',
+									'total', 'partner_count', 'partner_value', 'top_partners', 'hhi', 'contributions')
+					 OR proname ~ '^(trade_share|rank_partner|partner_totals|trade_profile)_'$$,
 				'no function with a tradeflow name is left');
-SELECT is_empty($$SELECT typname FROM pg_type WHERE typname ~ '^_?(trade_share_state|partner_totals)$'$$,
+SELECT is_empty($$SELECT typname FROM pg_type WHERE typname ~ '^_?(trade_share_state|partner_totals|trade_profile)$'$$,
 				'no type with a tradeflow name is left');
+SELECT is_empty($$SELECT oid::regoperator FROM pg_operator
+				  WHERE oprleft IN (SELECT oid FROM tf_first) OR oprright IN (SELECT oid FROM tf_first)$$,
+				'no operator of a tradeflow type is left');
 SELECT is_empty($$SELECT * FROM pg_description WHERE objoid IN (SELECT oid FROM tf_first)$$,
 				'no comment is left');
 SELECT is_empty($$SELECT * FROM pg_depend WHERE objid IN (SELECT oid FROM tf_first) OR refobjid IN (SELECT oid FROM tf_first)$$,
@@ -142,7 +155,7 @@ SELECT throws_ok('DROP EXTENSION tradeflow', '2BP01', NULL,
 				 'DROP EXTENSION refuses while a column has a tradeflow type');
 SELECT lives_ok('DROP EXTENSION tradeflow CASCADE', 'DROP EXTENSION ... CASCADE');
 SELECT hasnt_column('tf_keeps', 'st', 'CASCADE dropped the column');
-SELECT is_empty($$SELECT typname FROM pg_type WHERE typname ~ '^_?(trade_share_state|partner_totals)$'$$,
+SELECT is_empty($$SELECT typname FROM pg_type WHERE typname ~ '^_?(trade_share_state|partner_totals|trade_profile)$'$$,
 				'no type with a tradeflow name is left after CASCADE');
 
 --
@@ -154,8 +167,9 @@ CREATE SCHEMA tf_moved;
 SET LOCAL search_path = public;
 
 SELECT lives_ok('CREATE EXTENSION tradeflow SCHEMA tf_elsewhere', 'CREATE EXTENSION tradeflow SCHEMA tf_elsewhere');
-SELECT is((SELECT count(*) FROM pg_proc WHERE pronamespace = 'tf_elsewhere'::regnamespace), 58::bigint,
-		  'the 58 functions are in schema tf_elsewhere');
+SELECT is((SELECT count(*) FROM pg_proc WHERE pronamespace = 'tf_elsewhere'::regnamespace),
+		  (SELECT count(*) FROM tf_first WHERE signature LIKE '%(%'),
+		  'every function is in schema tf_elsewhere');
 SELECT results_eq($$
 	SELECT tf_elsewhere.trade_share(v) OVER (), tf_elsewhere.rank_partner(v) OVER (),
 		   tf_elsewhere.pct_change(v) OVER (ORDER BY i), tf_elsewhere.pct_change(v, p, '1 month') OVER (),
@@ -167,8 +181,9 @@ SELECT is(tf_elsewhere.trade_share_final(
 		  1::float8, 'a state cast from text in a schema off the search_path');
 
 SELECT lives_ok('ALTER EXTENSION tradeflow SET SCHEMA tf_moved', 'ALTER EXTENSION tradeflow SET SCHEMA (relocatable)');
-SELECT is((SELECT count(*) FROM pg_proc WHERE pronamespace = 'tf_moved'::regnamespace), 58::bigint,
-		  'the 58 functions moved to schema tf_moved');
+SELECT is((SELECT count(*) FROM pg_proc WHERE pronamespace = 'tf_moved'::regnamespace),
+		  (SELECT count(*) FROM tf_first WHERE signature LIKE '%(%'),
+		  'every function moved to schema tf_moved');
 SELECT results_eq($$
 	SELECT tf_moved.trade_share(v) OVER (), tf_moved.rank_partner(v) OVER (),
 		   tf_moved.pct_change(v) OVER (ORDER BY i), tf_moved.pct_change(v, p, '1 month') OVER (),
@@ -178,8 +193,9 @@ $$, 'SELECT * FROM tf_sample_want()', 'after ALTER EXTENSION ... SET SCHEMA the 
 
 SELECT lives_ok('DROP EXTENSION tradeflow', 'DROP EXTENSION tradeflow from schema tf_moved');
 SELECT is_empty($$SELECT oid::regprocedure FROM pg_proc
-				  WHERE proname IN ('pct_change', 'trade_share', 'rank_partner')
-					 OR proname ~ '^(trade_share|rank_partner|partner_totals)_'$$,
+				  WHERE proname IN ('pct_change', 'trade_share', 'rank_partner', 'trade_profile', 'rollup',
+									'total', 'partner_count', 'partner_value', 'top_partners', 'hhi', 'contributions')
+					 OR proname ~ '^(trade_share|rank_partner|partner_totals|trade_profile)_'$$,
 				'no function with a tradeflow name is left');
 
 SELECT * FROM finish();

@@ -16,7 +16,7 @@
 \set tf_data off
 \i test/fixtures/setup.psql
 
-SELECT plan(53);
+SELECT plan(78);
 
 CREATE TABLE tf_functions AS
 SELECT p.oid, p.oid::regprocedure::text AS signature, p.proname::text AS name, p.prokind,
@@ -71,13 +71,51 @@ VALUES ('trade_share_combine', ARRAY['trade_share_state', 'trade_share_state'], 
 	   ('partner_totals_in', ARRAY['cstring'], 'f', 'partner_totals'),
 	   ('partner_totals_out', ARRAY['partner_totals'], 'f', 'cstring'),
 	   ('partner_totals_recv', ARRAY['internal'], 'f', 'partner_totals'),
-	   ('partner_totals_send', ARRAY['partner_totals'], 'f', 'bytea');
+	   ('partner_totals_send', ARRAY['partner_totals'], 'f', 'bytea')
+UNION ALL
+-- 0.2: partner profiles
+SELECT 'trade_profile', ARRAY[p, t], 'a', 'trade_profile'
+FROM unnest(ARRAY['text', 'bigint']) AS p,
+	 unnest(ARRAY['numeric', 'double precision', 'bigint', 'integer']) AS t
+UNION ALL
+SELECT 'trade_profile_transfn', ARRAY['trade_profile', p, t], 'f', 'trade_profile'
+FROM unnest(ARRAY['text', 'bigint']) AS p,
+	 unnest(ARRAY['numeric', 'double precision', 'bigint', 'integer']) AS t
+UNION ALL
+SELECT f, ARRAY['trade_profile', p], 'f', r
+FROM unnest(ARRAY['text', 'bigint']) AS p,
+	 (VALUES ('partner_value', 'numeric'), ('trade_share', 'double precision'),
+			 ('rank_partner', 'bigint')) AS a(f, r)
+UNION ALL
+SELECT 'trade_share', ARRAY['trade_profile', p || '[]'], 'f', 'double precision'
+FROM unnest(ARRAY['text', 'bigint']) AS p
+UNION ALL
+VALUES ('rollup', ARRAY['trade_profile'], 'a', 'trade_profile'),
+	   ('trade_profile_combine', ARRAY['trade_profile', 'trade_profile'], 'f', 'trade_profile'),
+	   ('trade_profile_final', ARRAY['trade_profile'], 'f', 'trade_profile'),
+	   ('trade_profile_in', ARRAY['cstring'], 'f', 'trade_profile'),
+	   ('trade_profile_out', ARRAY['trade_profile'], 'f', 'cstring'),
+	   ('trade_profile_recv', ARRAY['internal'], 'f', 'trade_profile'),
+	   ('trade_profile_send', ARRAY['trade_profile'], 'f', 'bytea'),
+	   ('total', ARRAY['trade_profile'], 'f', 'numeric'),
+	   ('partner_count', ARRAY['trade_profile'], 'f', 'bigint'),
+	   ('top_partners', ARRAY['trade_profile', 'integer'], 'f', 'record'),
+	   ('hhi', ARRAY['trade_profile', 'boolean'], 'f', 'double precision'),
+	   ('pct_change', ARRAY['trade_profile', 'trade_profile'], 'f', 'double precision'),
+	   ('contributions', ARRAY['trade_profile', 'trade_profile'], 'f', 'record')
+UNION ALL
+-- equality, order and hashing of the three stored types
+SELECT s || '_' || f, CASE WHEN f = 'hash' THEN ARRAY[s] WHEN f = 'hash_extended' THEN ARRAY[s, 'bigint'] ELSE ARRAY[s, s] END,
+	   'f', CASE f WHEN 'cmp' THEN 'integer' WHEN 'hash' THEN 'integer' WHEN 'hash_extended' THEN 'bigint' ELSE 'boolean' END
+FROM unnest(ARRAY['trade_share_state', 'partner_totals', 'trade_profile']) AS s,
+	 unnest(ARRAY['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'cmp', 'hash', 'hash_extended']) AS f;
 
-SELECT is((SELECT count(*) FROM tf_api), 58::bigint, 'the API lists 58 functions');
+SELECT is((SELECT count(*) FROM tf_api), 122::bigint, 'the API lists 122 functions');
 
 -- every function of the API, by pgTAP's has_function (the user-facing ones)
 SELECT has_function(name, args, format('%s(%s) exists', name, array_to_string(args, ', ')))
-FROM tf_api WHERE name IN ('pct_change', 'trade_share', 'rank_partner')
+FROM tf_api WHERE name IN ('pct_change', 'trade_share', 'rank_partner', 'trade_profile', 'rollup', 'total',
+						   'partner_count', 'partner_value', 'top_partners', 'hhi', 'contributions')
 ORDER BY name, kind, args;
 
 SELECT set_eq($$SELECT name, args, prokind, returns FROM tf_functions$$,
@@ -107,27 +145,37 @@ SELECT is_empty($$SELECT signature FROM tf_functions WHERE name ~ '_(in|out|recv
 				'the I/O and final functions are STRICT');
 SELECT is_empty($$SELECT signature FROM tf_functions WHERE name ~ '_(transfn|combine)$' AND proisstrict$$,
 				'the transition and combine functions are not STRICT (they start from a NULL state)');
+SELECT is_empty($$SELECT signature FROM tf_functions
+				  WHERE 'trade_profile' = ANY (args) AND prokind = 'f' AND name !~ '_(transfn|combine)$' AND NOT proisstrict$$,
+				'the accessors of trade_profile, its I/O, comparison and final functions are STRICT');
 
 SELECT is_empty($$
 	SELECT a.aggfnoid::regprocedure
 	FROM pg_aggregate AS a JOIN tf_functions AS f ON f.oid = a.aggfnoid
 	WHERE a.aggcombinefn = 0 OR a.aggkind <> 'n'
-	   OR a.aggtranstype NOT IN ('trade_share_state'::regtype, 'partner_totals'::regtype)
+	   OR a.aggtranstype NOT IN ('trade_share_state'::regtype, 'partner_totals'::regtype, 'trade_profile'::regtype)
 	   OR a.aggfinalfn = 0 OR a.aggfinalmodify <> 'r'
 $$, 'every aggregate has a combine function, a final function that does not modify the state, and a state type of its own');
-SELECT is((SELECT count(*) FROM pg_aggregate WHERE aggfnoid IN (SELECT oid FROM tf_functions)), 12::bigint,
-		  '12 aggregates');
+SELECT is((SELECT count(*) FROM pg_aggregate WHERE aggfnoid IN (SELECT oid FROM tf_functions)), 21::bigint,
+		  '21 aggregates');
 
 SELECT is_empty($$
-	SELECT t FROM unnest(ARRAY['trade_share_state', 'partner_totals']) AS t
+	SELECT t FROM unnest(ARRAY['trade_share_state', 'partner_totals', 'trade_profile']) AS t
 	WHERE obj_description(t::regtype, 'pg_type') IS NULL
-$$, 'both state types have a comment');
+$$, 'the three types have a comment');
 SELECT is_empty($$
-	SELECT typname FROM pg_type WHERE typname IN ('trade_share_state', 'partner_totals')
+	SELECT typname FROM pg_type WHERE typname IN ('trade_share_state', 'partner_totals', 'trade_profile')
 	AND (typinput::text <> typname || '_in' OR typoutput::text <> typname || '_out'
 		 OR typreceive::text <> typname || '_recv' OR typsend::text <> typname || '_send'
-		 OR typlen <> -1 OR typstorage <> 'x')
-$$, 'both state types are variable-length with text and binary I/O');
+		 OR typlen <> -1 OR typstorage <> 'x' OR typalign <> 'd')
+$$, 'the three types are variable-length, double-aligned, with text and binary I/O');
+SELECT set_eq($$
+	SELECT t::text, am.amname::text FROM pg_opclass AS c JOIN pg_am AS am ON am.oid = c.opcmethod
+		JOIN unnest(ARRAY['trade_share_state', 'partner_totals', 'trade_profile']::regtype[]) AS t ON c.opcintype = t
+	WHERE c.opcdefault
+$$, $$SELECT t, am FROM unnest(ARRAY['trade_share_state', 'partner_totals', 'trade_profile']) AS t,
+	  unnest(ARRAY['btree', 'hash']) AS am$$,
+	  'each type has default btree and hash operator classes');
 SELECT ok(obj_description((SELECT oid FROM pg_extension WHERE extname = 'tradeflow'), 'pg_extension') IS NOT NULL,
 		  'the extension has a comment');
 

@@ -63,7 +63,7 @@ SELECT is_empty($$
 SELECT is_empty($$
 	SELECT grp, p.partner, got, want FROM (VALUES ('a'), ('b'), ('c')) AS p(partner),
 		LATERAL (SELECT grp, trade_share(v, partner = p.partner) AS got,
-						(sum(v) FILTER (WHERE partner = p.partner))::float8 /
+						(coalesce(sum(v) FILTER (WHERE partner = p.partner), 0))::float8 /
 						nullif(sum(v), 0)::float8 AS want
 				 FROM edge GROUP BY grp) AS r
 	WHERE got IS DISTINCT FROM want$$,

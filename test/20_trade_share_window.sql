@@ -232,7 +232,7 @@ SELECT ok(tft.close(
 						  FROM tft.dots WHERE partner_code = '954' AND year = 2017
 						  GROUP BY reporter_code, year) AS t) AS u
 	 WHERE reporter_code = '924'),
-	(SELECT (sum(value_usd) FILTER (WHERE reporter_code = '924') / sum(value_usd))::float8
+	(SELECT (coalesce(sum(value_usd) FILTER (WHERE reporter_code = '924'), 0) / sum(value_usd))::float8
 	 FROM tft.dots WHERE partner_code = '954' AND year = 2017)),
 	'China''s share of world-reported trade with North Korea in 2017 = the plain-SQL share');
 

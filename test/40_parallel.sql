@@ -119,7 +119,7 @@ SELECT ok((SELECT count(DISTINCT r) FROM tft.rank_num_par) > 10,
 -- and the parallel results are the plain-SQL answers
 SELECT is_empty($$
 	SELECT g, p.r, w.r FROM tft.share_num_par AS p
-		FULL JOIN (SELECT g, (sum(v_num) FILTER (WHERE is_part) / nullif(sum(v_num), 0))::float8 AS r
+		FULL JOIN (SELECT g, (coalesce(sum(v_num) FILTER (WHERE is_part), 0) / nullif(sum(v_num), 0))::float8 AS r
 				   FROM tft.big GROUP BY g) AS w USING (g)
 	WHERE NOT tft.close(p.r, w.r)
 $$, 'share_num: the parallel result = sum FILTER / sum');
