@@ -4,14 +4,15 @@
 #   bash bench/run.sh [--rows 1M|5M|20M|N] [--type numeric|float8|bigint]
 #                     [--runs K] [--no-check] [--target PARTNER]
 #
-# Installs what is missing (tools/setup.sh), creates a throw-away
-# PostgreSQL 15 cluster with default settings (pg_virtualenv), generates a
-# seeded customs table (bench/generate.sql), checks that every plain-SQL
-# form gives tradeflow's result, times every form K times in alternating
-# order and prints a Markdown table of medians and ratios, which is also
-# written to bench/results/<rows>-<type>.md.
+# Installs what is missing, builds tradeflow into a private copy of the
+# server (tools/lib.sh), starts a throw-away cluster with default settings,
+# generates a seeded customs table (bench/generate.sql), checks that every
+# plain-SQL form gives tradeflow's result, times every form K times in
+# alternating order and prints a Markdown table of medians and ratios, which
+# is also written to bench/results/<rows>-<type>.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. tools/lib.sh
 
 rows=1M
 type=numeric
@@ -45,42 +46,39 @@ case "$runs" in
 	''|*[!0-9]*|0) echo "bench: --runs must be a positive integer" >&2; exit 2 ;;
 esac
 
-bash tools/setup.sh
+tf_need_postgres
+tf_tree_create
+tf_tree_install
+tf_cluster_start bench "max_worker_processes = 8" "max_parallel_workers = 8"
+tf_cluster_use bench
 
 out=bench/results/$rows-$type.md
 mkdir -p bench/results
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
+work=$TF_TMP/report
+mkdir "$work"
 
-cat > "$work/bench.sh" <<SCRIPT
-set -e
-psql() { command psql -X -q -v ON_ERROR_STOP=1 "\$@"; }
+psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 psql -c 'CREATE EXTENSION tradeflow'
-psql -v rows=$nrows -v type='$sqltype' -v seed=0.42 -f bench/generate.sql
+psql -v rows="$nrows" -v type="$sqltype" -v seed=0.42 -f bench/generate.sql
 psql -At -F ', ' -c "SELECT count(*) || ' rows', count(DISTINCT reporter) || ' reporters',
 		count(DISTINCT partner) || ' partners', count(*) FILTER (WHERE value IS NULL) || ' NULLs',
 		count(*) FILTER (WHERE value = 0) || ' zeros',
 		'values from ' || min(value) FILTER (WHERE value > 0) || ' to ' || max(value),
 		pg_size_pretty(pg_table_size('bench.flows'))
-	FROM bench.flows" > '$work/data.txt'
-psql -v target='$target' -f bench/cases.sql
+	FROM bench.flows" > "$work/data.txt"
+psql -v target="$target" -f bench/cases.sql
 psql -f bench/harness.sql
 if [ $check = 1 ]; then psql -c 'SELECT bench.check()'; fi
-psql -c 'SELECT bench.run($runs)'
-psql -At -c 'SELECT line FROM bench.report ORDER BY ord' > '$work/report.txt'
+psql -c "SELECT bench.run($runs)"
+psql -At -c 'SELECT line FROM bench.report ORDER BY ord' > "$work/report.txt"
 psql -At -c "SELECT format('| %s | parallel speed-up of the tradeflow form | %s |', s.capability,
 						   to_char(s.s / p.s, 'FM990.00') || 'x')
 			 FROM bench.medians s JOIN bench.medians p USING (capability, form)
-			 WHERE form = 'tradeflow' AND NOT s.parallel AND p.parallel ORDER BY s.ord" > '$work/parallel.txt'
-psql -At -c "SELECT version()" > '$work/version.txt'
+			 WHERE form = 'tradeflow' AND NOT s.parallel AND p.parallel ORDER BY s.ord" > "$work/parallel.txt"
+psql -At -c "SELECT version()" > "$work/version.txt"
 psql -At -c "SELECT string_agg(name || ' = ' || current_setting(name), ', ' ORDER BY name)
 			 FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'jit', 'max_parallel_workers',
-											 'parallel_setup_cost', 'parallel_tuple_cost')" > '$work/settings.txt'
-SCRIPT
-
-pg_virtualenv -v 15 -o max_worker_processes=8 -o max_parallel_workers=8 \
-	bash "$work/bench.sh"
+											 'parallel_setup_cost', 'parallel_tuple_cost')" > "$work/settings.txt"
 
 {
 	echo "## $rows rows, $type values ($(date -u +%Y-%m-%d))"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every tradeflow test (the pg_regress suite and the pgTAP suite, as
-# test/run.sh does) against Debian's PostgreSQL 15 server with memory and
+# test/run.sh does) against Debian's PostgreSQL server with memory and
 # undefined-behaviour checking:
 #
 #   bash test/sanitize.sh [asan]    tradeflow built with clang's
@@ -12,10 +12,10 @@
 #   bash test/sanitize.sh all       both
 #
 # Nothing is installed into the system's PostgreSQL: the extension is
-# installed into a private copy of /usr/lib/postgresql/15 and
-# /usr/share/postgresql/15 under /tmp, whose server runs a throw-away
-# cluster.  Run as root (the server then runs as user postgres), or as a
-# user who may use sudo (for apt-get only).  See doc/sanitizers.md.
+# built outside the repository and installed into a private copy of the
+# server's directories under /tmp, whose server runs a throw-away cluster
+# (tools/lib.sh).  Run as root (the server then runs as user postgres), or
+# as a user who may use sudo (for apt-get only).  See doc/sanitizers.md.
 #
 # The line before the last counts the sanitizer or valgrind reports; the
 # last is "N passed, M failed", where a mode with reports counts as one
@@ -23,7 +23,7 @@
 set -uo pipefail
 shopt -s nullglob
 cd "$(dirname "$0")/.."
-repo=$(pwd)
+. tools/lib.sh
 
 case "${1:-asan}" in
 	asan) modes=asan ;;
@@ -35,62 +35,18 @@ case "${1:-asan}" in
 		;;
 esac
 
-SUDO=
-if [ "$(id -u)" -ne 0 ]; then
-	SUDO=sudo
-fi
-
-# What tools/setup.sh installs, and the tools of the modes asked for.
-# (tools/setup.sh itself is not run: it installs tradeflow into the system.)
-packages="postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap
-	libtap-parser-sourcehandler-pgtap-perl make gcc"
+# what test/run.sh installs, and the tools of the modes asked for
+packages="libtap-parser-sourcehandler-pgtap-perl"
 case " $modes " in *" asan "*) packages="$packages clang-14 libclang-rt-14-dev llvm-14" ;; esac
 case " $modes " in *" valgrind "*) packages="$packages valgrind" ;; esac
-missing=
-for p in $packages; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-		missing="$missing $p"
-	fi
-done
-if [ -n "$missing" ]; then
-	echo "tradeflow: installing$missing"
-	if ! { $SUDO apt-get update -qq &&
-		$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null; }; then
-		echo "0 reports"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
+if ! tf_need_postgres || ! tf_need_packages "postgresql-$TF_PG_MAJOR-pgtap" $packages ||
+	! tf_tmpdir; then
+	echo "0 reports"
+	echo "0 passed, 1 failed"
+	exit 1
 fi
-
-PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
-PORT=54329
-
-# The server may not run as root: as root it runs as postgres.
-if [ "$(id -u)" -eq 0 ]; then
-	server_user=postgres
-	as_server() { runuser -u postgres -- "$@"; }
-else
-	server_user=$(id -un)
-	as_server() { "$@"; }
-fi
-
-work=$(mktemp -d /tmp/tradeflow-sanitize.XXXXXX)
-chmod 755 "$work"
-running=					# data directory of the running server, if any
-keep=${TRADEFLOW_SANITIZE_KEEP:-}
-
-cleanup()
-{
-	if [ -n "$running" ]; then
-		(cd "$work" && as_server "$running/../pg/usr/lib/postgresql/15/bin/pg_ctl" \
-			-D "$running" -m immediate -w stop >/dev/null 2>&1)
-	fi
-	if [ -z "$keep" ]; then
-		rm -rf "$work"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# valgrind starts and stops the server slowly
+export PGCTLTIMEOUT=900
 
 # Prints the reports of sanitizer or valgrind log files ($2...), and sets
 # reports_all and reports_ours (those with a frame in tradeflow, whose
@@ -147,37 +103,18 @@ scan_reports()
 run_mode()
 {
 	local mode=$1
-	local dir=$work/$mode
-	local pg=$dir/pg
-	local bin=$pg/usr/lib/postgresql/15/bin
-	local lib=$pg/usr/lib/postgresql/15/lib
-	local share=$pg/usr/share/postgresql/15
+	local dir=$TF_TMP/$mode
 	local build=$dir/build
-	local cc copt wrapper maps rc suite limit
+	local bin lib cc copt wrapper maps limit
 	local start=$SECONDS
 
 	echo "=== $mode ==="
-	mkdir -p "$pg/usr/lib/postgresql" "$pg/usr/share/postgresql" "$build" \
-		"$dir/log" "$dir/run" "$dir/reports" "$dir/data"
-	chmod 755 "$dir" "$dir/log"
-	chmod 700 "$dir/data"
-	if [ "$server_user" != "$(id -un)" ]; then
-		chown "$server_user" "$dir/run" "$dir/reports" "$dir/data"
-	fi
+	mkdir -p "$dir/log" "$dir/reports" && tf_server_owns "$dir/reports" || return 1
 
-	# the private PostgreSQL: it finds its lib and share directories relative
-	# to its own binary; no tradeflow in it but the one built here
-	cp -a /usr/lib/postgresql/15 "$pg/usr/lib/postgresql/" &&
-		cp -a /usr/share/postgresql/15 "$pg/usr/share/postgresql/" || return 1
-	rm -rf "$lib"/tradeflow.so "$lib"/bitcode/tradeflow "$lib"/bitcode/tradeflow.index.bc \
-		"$share"/extension/tradeflow.control "$share"/extension/tradeflow--*
-
-	# the sources, built outside the repository, so that no sanitized object
-	# is ever left where a plain make would link it
-	tar -C "$repo" -cf - --exclude=.git --exclude='*.o' --exclude='*.so' \
-		--exclude='*.bc' --exclude=./results --exclude=./log --exclude=./tmp_check \
-		--exclude=./regression.diffs --exclude=./regression.out . |
-		tar -C "$build" -xf - || return 1
+	# the private PostgreSQL, with no tradeflow in it but the one built here
+	tf_tree_create "$dir/pg" || return 1
+	bin=$TF_TREE$TF_PG_BINDIR
+	lib=$TF_TREE$TF_PG_PKGLIBDIR
 
 	if [ "$mode" = asan ]; then
 		limit=${TRADEFLOW_SANITIZE_TIMEOUT:-1800}
@@ -197,10 +134,10 @@ run_mode()
 	fi
 	copt=$(echo $copt)
 	echo "building with $cc $copt"
-	if ! make -s -C "$build" PG_CONFIG="$PG_CONFIG" with_llvm=no CC="$cc" COPT="$copt" \
+	# built outside the repository, so that no sanitized object is ever left
+	# where a plain make would link it
+	if ! tf_tree_install -b "$build" with_llvm=no CC="$cc" COPT="$copt" \
 			> "$dir/log/build.log" 2>&1 ||
-		! make -s -C "$build" PG_CONFIG="$PG_CONFIG" with_llvm=no CC="$cc" COPT="$copt" \
-			DESTDIR="$pg" install >> "$dir/log/build.log" 2>&1 ||
 		[ ! -f "$lib/tradeflow.so" ]; then
 		cat "$dir/log/build.log"
 		echo "tradeflow: the $mode build failed"
@@ -217,7 +154,7 @@ run_mode()
 			echo "tradeflow: no ASan runtime at $runtime"
 			return 1
 		fi
-		gcc -shared -fPIC -O2 -o "$dir/nls_noop.so" "$repo/test/sanitize/nls_noop.c" || return 1
+		gcc -shared -fPIC -O2 -o "$dir/nls_noop.so" "$TF_REPO/test/sanitize/nls_noop.c" || return 1
 		cat > "$wrapper" <<-EOF
 			#!/bin/sh
 			# postgres with the ASan and UBSan runtime (test/sanitize.sh)
@@ -228,7 +165,7 @@ run_mode()
 			exec "$bin/postgres" "\$@"
 		EOF
 	else
-		cp "$repo/test/sanitize/valgrind.supp" "$dir/valgrind.supp"
+		cp "$TF_REPO/test/sanitize/valgrind.supp" "$dir/valgrind.supp"
 		# Backends are forked, and valgrind follows forks.  It is not told
 		# to trace children that exec another program: those are only the
 		# shell commands of the tests' COPY ... PROGRAM (sh, base64, rm),
@@ -247,23 +184,9 @@ run_mode()
 	chmod 755 "$wrapper"
 
 	# a cluster of the private server, listening only on a socket of its own
-	if ! (cd "$dir" && as_server "$bin/initdb" -D "$dir/data" -U postgres -A trust \
-			-E UTF8 --locale=C.UTF-8 --no-sync > "$dir/log/initdb.log" 2>&1); then
-		cat "$dir/log/initdb.log"
-		return 1
-	fi
-	running=$dir/data
-	if ! (cd "$dir" && as_server "$bin/pg_ctl" -D "$dir/data" -p "$wrapper" \
-			-l "$dir/run/server.log" -w -t 900 start \
-			-o "-p $PORT -k $dir/run -c listen_addresses='' -c fsync=off -c jit=off \
-				-c max_parallel_workers_per_gather=2 -c max_worker_processes=8" \
-			> "$dir/log/pg_ctl.log" 2>&1); then
-		cat "$dir/log/pg_ctl.log" "$dir/run/server.log"
-		return 1
-	fi
-
-	local -x PGHOST=$dir/run PGPORT=$PORT PGUSER=postgres
-	unset PGDATABASE PGSERVICE PGOPTIONS PGHOSTADDR
+	tf_cluster_start "$mode" --wrapper "$wrapper" "jit = off" \
+		"max_parallel_workers_per_gather = 2" "max_worker_processes = 8" &&
+		tf_cluster_use "$mode" || return 1
 
 	# check that a backend loads this build, and runs checked
 	maps=$(psql -X -At -v ON_ERROR_STOP=1 -c "LOAD 'tradeflow'" \
@@ -278,12 +201,13 @@ run_mode()
 	echo "the server runs $lib/tradeflow.so ($mode)"
 
 	# each suite is bounded, so a hang fails rather than waits forever
-	(cd "$build" && timeout -k 60 "$limit" make -s installcheck PG_CONFIG="$PG_CONFIG") \
+	(cd "$build" && timeout -k 60 "$limit" make -s installcheck PG_CONFIG="$TF_PG_CONFIG") \
 		> "$dir/log/regress.out" 2>&1
 	echo $? > "$dir/log/regress.rc"
-	(cd "$build" && PGDATABASE=postgres timeout -k 60 "$limit" pg_prove -v --timer test/*.sql) \
+	(cd "$build" && timeout -k 60 "$limit" pg_prove -v --timer test/*.sql) \
 		> "$dir/log/prove.out" 2>&1
 	echo $? > "$dir/log/prove.rc"
+	local suite
 	for suite in regress prove; do
 		if [ "$(cat "$dir/log/$suite.rc")" = 124 ]; then
 			echo "tradeflow: the $suite suite did not finish within $limit s" \
@@ -291,33 +215,14 @@ run_mode()
 		fi
 	done
 
-	(cd "$dir" && as_server "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 900 stop) \
-		>> "$dir/log/pg_ctl.log" 2>&1 && running=
-
-	cat "$dir/log/regress.out" "$dir/log/prove.out"
-	if [ -s "$build/regression.diffs" ] && [ "$(cat "$dir/log/regress.rc")" != 0 ]; then
-		echo "--- regression.diffs ---"
-		cat "$build/regression.diffs"
-	fi
+	tf_cluster_stop "$mode"
 
 	# the same counting as test/run.sh
-	local p f
-	p=$(( $(grep -cE '\.\.\. ok' "$dir/log/regress.out" || true) +
-		$(grep -cE '^\s*ok [0-9]+' "$dir/log/prove.out" || true) ))
-	f=$(( $(grep -cE '\.\.\. FAILED|failed \(ignored\)' "$dir/log/regress.out" || true) +
-		$(grep -cE '^\s*not ok [0-9]+' "$dir/log/prove.out" || true) ))
-	for suite in regress prove; do
-		rc=$(cat "$dir/log/$suite.rc" 2>/dev/null || echo 1)
-		if [ "$rc" != 0 ] && [ "$f" -eq 0 ]; then
-			f=1
-		fi
-	done
-	if [ "$p" -eq 0 ]; then
-		f=$((f + 1))
-	fi
+	tf_test_results "$dir/log" "$build"
+	local p=$TF_PASSED f=$TF_FAILED
 
 	# server processes that died
-	grep -E 'terminated by signal|exited with exit code' "$dir/run/server.log" |
+	grep -E 'terminated by signal|exited with exit code' "$TF_LOG" |
 		grep -v 'logical replication launcher' | sed 's/^/    server: /'
 
 	if [ "$mode" = asan ]; then
@@ -337,7 +242,7 @@ run_mode()
 	echo "$mode: $p passed, $f failed in $((SECONDS - start)) s"
 	passed=$((passed + p))
 	failed=$((failed + f))
-	[ "$f" -eq 0 ] || keep=1
+	[ "$f" -eq 0 ] || TF_KEEP=1
 	return 0
 }
 
@@ -347,17 +252,13 @@ reports=0
 for mode in $modes; do
 	if ! run_mode "$mode"; then
 		failed=$((failed + 1))
-		keep=1
+		TF_KEEP=1
 	fi
-	if [ -n "$running" ]; then
-		(cd "$work" && as_server "$running/../pg/usr/lib/postgresql/15/bin/pg_ctl" \
-			-D "$running" -m immediate -w stop >/dev/null 2>&1)
-		running=
-	fi
+	tf_cluster_stop "$mode" immediate 2>/dev/null
 done
 
-if [ -n "$keep" ]; then
-	echo "tradeflow: the builds, clusters and logs are kept in $work"
+if [ -n "${TF_KEEP:-}" ]; then
+	echo "tradeflow: the builds, clusters and logs are kept in $TF_TMP"
 fi
 echo "$reports reports ($modes)"
 echo "$passed passed, $failed failed"

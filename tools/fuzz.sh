@@ -3,11 +3,11 @@
 #
 #   bash tools/fuzz.sh [-n SQLSMITH_QUERIES] [-m FOCUSED_QUERIES] [-s SEED] [-o DIR]
 #
-# Installs what is missing (PostgreSQL 15, its server headers, sqlsmith,
+# Installs what is missing (PostgreSQL with its server headers, sqlsmith,
 # python3), builds tradeflow and installs it into a private copy of the
-# server (tools/cluster.sh; never into the system's directories), starts a
-# cluster, loads the real trade data (data/load.sql) and a generated table of
-# awkward values (tools/fuzz_data.sql), then runs
+# server (tools/lib.sh; never into the system's directories), starts a
+# throw-away cluster, loads the real trade data (data/load.sql) and a
+# generated table of awkward values (tools/fuzz_data.sql), then runs
 #
 #   1. sqlsmith, as a role without superuser rights (so it can neither kill
 #      backends nor read files) with statement_timeout 1s, in rounds of
@@ -21,9 +21,10 @@
 # connections, and how many of sqlsmith's queries called a tradeflow
 # function.  The queries and the server log are kept in DIR (default a new
 # directory under /tmp).  Exits 1 if the server crashed or tradeflow raised
-# an internal error (XX000).
+# an internal error (XX000).  Everything runs under nice -n 19.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+renice -n 19 $$ >/dev/null
 
 # the whole script is read before it runs
 main()
@@ -45,15 +46,18 @@ main()
 	mkdir -p "$out"
 	chmod 755 "$out"
 
-	. tools/cluster.sh
-	tf_need_packages postgresql-$TF_PG_VERSION postgresql-server-dev-$TF_PG_VERSION make gcc sqlsmith python3
-
-	tf_cluster_start \
+	. tools/lib.sh
+	tf_need_postgres
+	tf_need_packages sqlsmith python3
+	tf_tree_create
+	tf_tree_install
+	tf_cluster_start fuzz \
 		"log_min_error_statement = error" \
 		"track_functions = 'all'" \
 		"max_parallel_workers_per_gather = 2" \
 		"restart_after_crash = on"
-	PSQL="$TF_PGBIN/psql -X -v ON_ERROR_STOP=1 -q"
+	tf_cluster_use fuzz
+	PSQL="psql -X -v ON_ERROR_STOP=1 -q"
 
 	echo "tradeflow fuzz: cluster in $TF_TMP, output in $out"
 	$PSQL -c "CREATE EXTENSION tradeflow"
@@ -100,7 +104,7 @@ SQL
 		[ "$n" -gt 2000 ] && n=2000
 		# sqlsmith gives up when it cannot reconnect: the round is bounded in
 		# queries and in time, and the server is waited for after it
-		timeout --kill-after=10 900 nice -n 19 sqlsmith \
+		timeout --kill-after=10 900 sqlsmith \
 			--target="host=$PGHOST port=$PGPORT user=fuzz dbname=postgres" \
 			--seed=$((seed * 1000 + round)) --max-queries="$n" --exclude-catalog \
 			--verbose --dump-all-queries \
@@ -119,7 +123,7 @@ SQL
 	#
 	focused_started=$(date +%s)
 	focused_rc=0
-	TF_PSQL="$TF_PGBIN/psql" nice -n 19 python3 tools/fuzz_tradeflow.py --queries "$focused_queries" \
+	python3 tools/fuzz_tradeflow.py --queries "$focused_queries" \
 		--seed "$seed" --out "$out/focused" > "$out/focused.summary" 2> "$out/focused.progress" || focused_rc=$?
 	focused_seconds=$(( $(date +%s) - focused_started ))
 	server_alive || true

@@ -5,8 +5,8 @@
 #   bash tools/limits.sh [-r ROWS] [-q NAME,...] [-- limits.py options]
 #
 # Installs what is missing, builds tradeflow and installs it into a private
-# copy of the server (tools/cluster.sh; never into the system's
-# directories), starts a cluster and builds two tables, tf_1m (1 million
+# copy of the server (tools/lib.sh; never into the system's directories),
+# starts a throw-away cluster and builds two tables, tf_1m (1 million
 # rows) and tf_10m (-r rows, default 10 million): one series (a single
 # partition), 200 partners, distinct dates in shuffled order, numeric
 # values with 1% NULLs and 1% zeros.  Then tools/limits.py measures, for
@@ -21,6 +21,7 @@
 # nice -n 19.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+renice -n 19 $$ >/dev/null
 
 # the whole script is read before it runs
 main()
@@ -36,12 +37,16 @@ main()
 	done
 	shift $((OPTIND - 1))
 
-	. tools/cluster.sh
-	tf_need_packages postgresql-$TF_PG_VERSION postgresql-server-dev-$TF_PG_VERSION make gcc python3
+	. tools/lib.sh
+	tf_need_postgres
+	tf_need_packages python3
 
 	started=$(date +%s)
-	tf_cluster_start "max_parallel_workers_per_gather = 0" "jit = off" "log_temp_files = -1"
-	PSQL="$TF_PGBIN/psql -X -v ON_ERROR_STOP=1 -q"
+	tf_tree_create
+	tf_tree_install
+	tf_cluster_start limits "max_parallel_workers_per_gather = 0" "jit = off" "log_temp_files = -1"
+	tf_cluster_use limits
+	PSQL="psql -X -v ON_ERROR_STOP=1 -q"
 	echo "tradeflow limits: cluster in $TF_TMP, building tf_1m and tf_10m ($rows rows)"
 
 	$PSQL -c "CREATE EXTENSION tradeflow"
@@ -67,7 +72,7 @@ SQL
 	done
 	echo "tables built in $(( $(date +%s) - started )) s"
 
-	TF_PSQL="$TF_PGBIN/psql" nice -n 19 python3 tools/limits.py --only "$only" "$@"
+	python3 tools/limits.py --only "$only" "$@"
 	echo "tradeflow limits: done in $(( ($(date +%s) - started) / 60 )) min"
 }
 
