@@ -363,3 +363,96 @@ COMMENT ON AGGREGATE trade_share(bigint, boolean) IS
 'total of the rows where is_part is true divided by the total of all rows; 0 when no row is part, NULL when the total is zero';
 COMMENT ON AGGREGATE trade_share(integer, boolean) IS
 'total of the rows where is_part is true divided by the total of all rows; 0 when no row is part, NULL when the total is zero';
+
+--
+-- pct_change: the step as text (what drivers and BI tools send for '1 month':
+-- JDBC setString, Metabase text variables; varchar arguments take it through
+-- the implicit cast to text), parsed once per call site.  STABLE: interval
+-- input depends on IntervalStyle.
+--
+
+CREATE FUNCTION pct_change(value numeric, period date, step text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pct_change_period' LANGUAGE C WINDOW STABLE PARALLEL SAFE;
+CREATE FUNCTION pct_change(value double precision, period date, step text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pct_change_period' LANGUAGE C WINDOW STABLE PARALLEL SAFE;
+CREATE FUNCTION pct_change(value bigint, period date, step text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pct_change_period' LANGUAGE C WINDOW STABLE PARALLEL SAFE;
+CREATE FUNCTION pct_change(value numeric, period timestamp, step text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pct_change_period' LANGUAGE C WINDOW STABLE PARALLEL SAFE;
+CREATE FUNCTION pct_change(value double precision, period timestamp, step text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pct_change_period' LANGUAGE C WINDOW STABLE PARALLEL SAFE;
+CREATE FUNCTION pct_change(value bigint, period timestamp, step text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pct_change_period' LANGUAGE C WINDOW STABLE PARALLEL SAFE;
+CREATE FUNCTION pct_change(value numeric, period timestamptz, step text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pct_change_period' LANGUAGE C WINDOW STABLE PARALLEL SAFE;
+CREATE FUNCTION pct_change(value double precision, period timestamptz, step text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pct_change_period' LANGUAGE C WINDOW STABLE PARALLEL SAFE;
+CREATE FUNCTION pct_change(value bigint, period timestamptz, step text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pct_change_period' LANGUAGE C WINDOW STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION pct_change(numeric, date, text) IS
+'window function: change from the row of the same partition whose period is exactly period - step (step as text, such as ''1 month''), as a fraction; NULL where that period is missing';
+COMMENT ON FUNCTION pct_change(double precision, date, text) IS
+'window function: change from the row of the same partition whose period is exactly period - step (step as text, such as ''1 month''), as a fraction; NULL where that period is missing';
+COMMENT ON FUNCTION pct_change(bigint, date, text) IS
+'window function: change from the row of the same partition whose period is exactly period - step (step as text, such as ''1 month''), as a fraction; NULL where that period is missing';
+COMMENT ON FUNCTION pct_change(numeric, timestamp, text) IS
+'window function: change from the row of the same partition whose period is exactly period - step (step as text, such as ''1 month''), as a fraction; NULL where that period is missing';
+COMMENT ON FUNCTION pct_change(double precision, timestamp, text) IS
+'window function: change from the row of the same partition whose period is exactly period - step (step as text, such as ''1 month''), as a fraction; NULL where that period is missing';
+COMMENT ON FUNCTION pct_change(bigint, timestamp, text) IS
+'window function: change from the row of the same partition whose period is exactly period - step (step as text, such as ''1 month''), as a fraction; NULL where that period is missing';
+COMMENT ON FUNCTION pct_change(numeric, timestamptz, text) IS
+'window function: change from the row of the same partition whose period is exactly period - step (step as text, such as ''1 month''), in the session''s time zone, as a fraction; NULL where that period is missing';
+COMMENT ON FUNCTION pct_change(double precision, timestamptz, text) IS
+'window function: change from the row of the same partition whose period is exactly period - step (step as text, such as ''1 month''), in the session''s time zone, as a fraction; NULL where that period is missing';
+COMMENT ON FUNCTION pct_change(bigint, timestamptz, text) IS
+'window function: change from the row of the same partition whose period is exactly period - step (step as text, such as ''1 month''), in the session''s time zone, as a fraction; NULL where that period is missing';
+
+--
+-- pct_change over timestamptz periods in a named time zone: the calendar
+-- arithmetic happens in time_zone, not in the session's TimeZone, so the
+-- answer does not depend on who runs the query (a materialized view's
+-- refresh, a BI tool's report time zone).  IMMUTABLE with an interval step.
+--
+
+CREATE FUNCTION pct_change(value numeric, period timestamptz, step interval, time_zone text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pct_change_period' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION pct_change(value double precision, period timestamptz, step interval, time_zone text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pct_change_period' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION pct_change(value bigint, period timestamptz, step interval, time_zone text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pct_change_period' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION pct_change(value numeric, period timestamptz, step text, time_zone text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pct_change_period' LANGUAGE C WINDOW STABLE PARALLEL SAFE;
+CREATE FUNCTION pct_change(value double precision, period timestamptz, step text, time_zone text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pct_change_period' LANGUAGE C WINDOW STABLE PARALLEL SAFE;
+CREATE FUNCTION pct_change(value bigint, period timestamptz, step text, time_zone text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'pct_change_period' LANGUAGE C WINDOW STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION pct_change(numeric, timestamptz, interval, text) IS
+'window function: change from the row of the same partition whose period is exactly period - step in the calendar of time_zone, as a fraction; NULL where that period is missing';
+COMMENT ON FUNCTION pct_change(double precision, timestamptz, interval, text) IS
+'window function: change from the row of the same partition whose period is exactly period - step in the calendar of time_zone, as a fraction; NULL where that period is missing';
+COMMENT ON FUNCTION pct_change(bigint, timestamptz, interval, text) IS
+'window function: change from the row of the same partition whose period is exactly period - step in the calendar of time_zone, as a fraction; NULL where that period is missing';
+COMMENT ON FUNCTION pct_change(numeric, timestamptz, text, text) IS
+'window function: change from the row of the same partition whose period is exactly period - step (step as text) in the calendar of time_zone, as a fraction; NULL where that period is missing';
+COMMENT ON FUNCTION pct_change(double precision, timestamptz, text, text) IS
+'window function: change from the row of the same partition whose period is exactly period - step (step as text) in the calendar of time_zone, as a fraction; NULL where that period is missing';
+COMMENT ON FUNCTION pct_change(bigint, timestamptz, text, text) IS
+'window function: change from the row of the same partition whose period is exactly period - step (step as text) in the calendar of time_zone, as a fraction; NULL where that period is missing';

@@ -173,7 +173,7 @@ DROP EXTENSION tradeflow;
 CREATE EXTENSION tradeflow SCHEMA planted;
 SELECT p.oid::regprocedure AS planted, p.proowner::regrole AS owner, l.lanname
 FROM pg_proc AS p JOIN pg_language AS l ON l.oid = p.prolang
-WHERE p.pronamespace = 'planted'::regnamespace ORDER BY 1::text;
+WHERE p.pronamespace = 'planted'::regnamespace ORDER BY p.oid::regprocedure::text;
 SELECT count(*) AS tradeflow_installed FROM pg_extension WHERE extname = 'tradeflow';
 
 --

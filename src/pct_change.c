@@ -11,6 +11,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "datatype/timestamp.h"
 #include "miscadmin.h"
@@ -180,9 +181,40 @@ typedef struct PeriodCache
 	bool		computed;
 	int64		nperiods;
 	PeriodValue *periods;		/* sorted by period, no two equal */
-	bool		step_checked;
-	Interval	step;			/* the last step found valid */
 } PeriodCache;
+
+/* What periods are on: first days of months, midnights, or anything. */
+typedef enum PeriodGrid
+{
+	GRID_ANY = 0,
+	GRID_DAYS,
+	GRID_MONTHS
+} PeriodGrid;
+
+/*
+ * What a call site of the calendar-aware form keeps across its calls: its
+ * argument types, the step it was last given (as an interval, and as the
+ * text it was parsed from), the time zone of its arithmetic, and what it
+ * found, for the notice about a step that matches no period.
+ */
+typedef struct PeriodCallSite
+{
+	TfValueType type;
+	Oid			periodtype;
+	bool		step_is_text;	/* the step argument is text, not interval */
+	bool		has_zone;		/* a fourth argument names a time zone */
+	bool		step_known;
+	Interval	step;			/* the last step, checked to be positive */
+	char	   *step_text;		/* the text it was given as, if any */
+	Datum		zone;			/* the time zone of this row, a text */
+	int64		lookups;		/* rows that looked for the period before */
+	int64		matches;		/* ... and found it */
+	PeriodGrid	grid;			/* what the periods of the first partition
+								 * with two of them are on */
+	int64		units;			/* how far apart, in months or days */
+	char	   *spacing;		/* how far apart, as a step, or NULL */
+	MemoryContextCallback at_end;	/* the notice, when the query ends */
+} PeriodCallSite;
 
 /*
  * Sets *ts to a date, timestamp or timestamptz period as a timestamp.
@@ -227,11 +259,24 @@ StepMayLeaveRange(Timestamp period, const Interval *step)
 	return (forward_days > 0 || step->time < 0) && highest >= END_TIMESTAMP;
 }
 
-/* Returns period - step, as a timestamp. */
+/*
+ * Returns period - step, as a timestamp.  A timestamptz period with a time
+ * zone of its own is moved in that zone's calendar, as
+ * ((period AT TIME ZONE zone) - step) AT TIME ZONE zone would be.
+ */
 static Timestamp
-PeriodMinusStep(Oid periodtype, Datum period, Interval *step)
+PeriodMinusStep(const PeriodCallSite *site, Datum period, Interval *step)
 {
-	switch (periodtype)
+	if (site->has_zone)
+	{
+		Datum		local = DirectFunctionCall2(timestamptz_zone, site->zone, period);
+
+		local = DirectFunctionCall2(timestamp_mi_interval, local,
+									IntervalPGetDatum(step));
+		return DatumGetTimestampTz(DirectFunctionCall2(timestamp_zone, site->zone,
+													   local));
+	}
+	switch (site->periodtype)
 	{
 		case DATEOID:
 			return DatumGetTimestamp(DirectFunctionCall2(date_mi_interval, period,
@@ -243,7 +288,7 @@ PeriodMinusStep(Oid periodtype, Datum period, Interval *step)
 			return DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval, period,
 														   IntervalPGetDatum(step)));
 	}
-	elog(ERROR, "unexpected period type %u", periodtype);
+	elog(ERROR, "unexpected period type %u", site->periodtype);
 	pg_unreachable();
 }
 
@@ -257,8 +302,8 @@ PeriodMinusStep(Oid periodtype, Datum period, Interval *step)
  * back.  Steps of 200 years or more, and periods near AD 294276, get false.
  */
 static bool
-PeriodMinusStepNearStart(Oid periodtype, Timestamp period, Interval *step,
-						 Timestamp *earlier)
+PeriodMinusStepNearStart(const PeriodCallSite *site, Timestamp period,
+						 Interval *step, Timestamp *earlier)
 {
 	const int64 cycle_days = 146097;
 	const int64 cycle = cycle_days * USECS_PER_DAY;
@@ -271,7 +316,7 @@ PeriodMinusStepNearStart(Oid periodtype, Timestamp period, Interval *step,
 		(int128) period - MIN_TIMESTAMP >= (int128) cycle / 2)
 		return false;
 	later = period + cycle;
-	switch (periodtype)
+	switch (site->periodtype)
 	{
 		case DATEOID:
 			d = DateADTGetDatum((DateADT) (later / USECS_PER_DAY));
@@ -283,7 +328,7 @@ PeriodMinusStepNearStart(Oid periodtype, Timestamp period, Interval *step,
 			d = TimestampGetDatum(later);
 			break;
 	}
-	*earlier = PeriodMinusStep(periodtype, d, step) - cycle;
+	*earlier = PeriodMinusStep(site, d, step) - cycle;
 	return *earlier >= MIN_TIMESTAMP;
 }
 
@@ -438,82 +483,280 @@ FindPeriod(PeriodCache *cache, Timestamp period)
 	return NULL;
 }
 
-/* Checks that the step is a positive interval (remembering the last one). */
-static void
-CheckStep(PeriodCache *cache, Interval *step)
+/*
+ * Returns the step of the current row: its interval, parsed once per call
+ * site from a step given as text (interval_in's own error for a bad one),
+ * and checked to be positive.
+ */
+static Interval *
+CurrentStep(WindowObject winobj, PeriodCallSite *site)
 {
+	bool		isnull;
+	Datum		step = WinGetFuncArgCurrent(winobj, 2, &isnull);
 	Interval	zero;
+	Interval   *interval;
+	char	   *given = NULL;
 
-	if (cache->step_checked && memcmp(&cache->step, step, sizeof(Interval)) == 0)
-		return;
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pct_change step must not be NULL"),
+				 errhint("Use '1 month' for month-on-month or '1 year' for year-on-year changes.")));
+	if (site->step_is_text)
+	{
+		given = TextDatumGetCString(step);
+		if (site->step_known && strcmp(given, site->step_text) == 0)
+		{
+			pfree(given);
+			return &site->step;
+		}
+		interval = DatumGetIntervalP(DirectFunctionCall3(interval_in,
+														 CStringGetDatum(given),
+														 ObjectIdGetDatum(InvalidOid),
+														 Int32GetDatum(-1)));
+	}
+	else
+	{
+		interval = DatumGetIntervalP(step);
+		if (site->step_known && memcmp(interval, &site->step, sizeof(Interval)) == 0)
+			return &site->step;
+	}
+
 	memset(&zero, 0, sizeof(zero));
-	if (!DatumGetBool(DirectFunctionCall2(interval_gt, IntervalPGetDatum(step),
+	if (!DatumGetBool(DirectFunctionCall2(interval_gt, IntervalPGetDatum(interval),
 										  IntervalPGetDatum(&zero))))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("pct_change step must be a positive interval"),
 				 errdetail("The step was \"%s\".",
 						   DatumGetCString(DirectFunctionCall1(interval_out,
-															   IntervalPGetDatum(step)))),
+															   IntervalPGetDatum(interval)))),
 				 errhint("Use '1 month' for month-on-month or '1 year' for year-on-year changes.")));
-	cache->step = *step;
-	cache->step_checked = true;
+	site->step = *interval;
+	if (site->step_text != NULL)
+		pfree(site->step_text);
+	site->step_text = given ? MemoryContextStrdup(GetMemoryChunkContext(site), given) : NULL;
+	site->step_known = true;
+	return &site->step;
 }
 
-/* The argument types of a call site of the calendar-aware form. */
-typedef struct PeriodCallSite
+/* Sets site->zone to the time zone of the current row. */
+static void
+CurrentZone(WindowObject winobj, PeriodCallSite *site)
 {
-	TfValueType type;
-	Oid			periodtype;
-} PeriodCallSite;
+	bool		isnull;
+
+	site->zone = WinGetFuncArgCurrent(winobj, 3, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pct_change time_zone must not be NULL"),
+				 errhint("Name the time zone of the periods, for example 'UTC' or 'Europe/Berlin'.")));
+}
 
 /*
- * pct_change(value, period, step) OVER (PARTITION BY ...): change from the
- * row of the same partition whose period is exactly period - step; NULL
- * where that period is missing, so a gap never compares with an older one.
+ * Sets *tm to the calendar fields of a period: in the call site's time
+ * zone, or the session's, for timestamptz periods.
+ */
+static void
+PeriodFields(const PeriodCallSite *site, Timestamp period, struct pg_tm *tm,
+			 fsec_t *fsec)
+{
+	Timestamp	local = period;
+
+	int			tz;
+
+	if (site->has_zone)
+		local = DatumGetTimestamp(DirectFunctionCall2(timestamptz_zone, site->zone,
+													  TimestampTzGetDatum(period)));
+	if (timestamp2tm(local, site->periodtype == TIMESTAMPTZOID && !site->has_zone ? &tz : NULL,
+					 tm, fsec, NULL, NULL) != 0)
+		memset(tm, 0, sizeof(*tm));
+}
+
+/* 0001-01-01 and 10000-01-01, as timestamps */
+#define SPACING_FIRST	(INT64CONST(-63082281600) * USECS_PER_SEC)
+#define SPACING_END		(INT64CONST(252455616000) * USECS_PER_SEC)
+
+/*
+ * Sets site->spacing to how far apart sorted periods are, as the step that
+ * compares each with the one before (N months, or years, when they are all
+ * first days of months, else the smallest difference) and site->grid to
+ * what they are on; leaves both alone for fewer than two finite periods.
+ */
+static void
+FindSpacing(PeriodCallSite *site, const PeriodValue *periods, int64 n)
+{
+	int64		first = 0;
+	int64		last = n - 1;
+	int64		months = 0;
+	int64		usecs = 0;
+	int64		previous_month = 0;
+	bool		month_starts = true;
+	bool		midnights = true;
+	int64		i;
+	char	   *spacing;
+	Interval	gap;
+
+	/* periods from AD 1 to 9999 only: far from the ends of the range */
+	while (first < n && periods[first].period < SPACING_FIRST)
+		first++;
+	while (last >= 0 && periods[last].period >= SPACING_END)
+		last--;
+	if (last - first < 1)
+		return;
+	for (i = first; i <= last; i++)
+	{
+		struct pg_tm tm;
+		fsec_t		fsec;
+
+		CHECK_FOR_INTERRUPTS();
+		PeriodFields(site, periods[i].period, &tm, &fsec);
+		midnights &= tm.tm_hour == 0 && tm.tm_min == 0 && tm.tm_sec == 0 && fsec == 0;
+		month_starts &= midnights && tm.tm_mday == 1;
+		if (i > first)
+		{
+			int64		m = (int64) tm.tm_year * 12 + tm.tm_mon - previous_month;
+			int64		u = periods[i].period - periods[i - 1].period;
+
+			if (m > 0 && (months == 0 || m < months))
+				months = m;
+			if (usecs == 0 || u < usecs)
+				usecs = u;
+		}
+		previous_month = (int64) tm.tm_year * 12 + tm.tm_mon;
+	}
+	if (month_starts && months > 0)
+	{
+		site->grid = GRID_MONTHS;
+		site->units = months;
+		if (months % 12 == 0)
+			spacing = psprintf("%lld %s", (long long) (months / 12),
+							   months == 12 ? "year" : "years");
+		else
+			spacing = psprintf("%lld %s", (long long) months,
+							   months == 1 ? "month" : "months");
+	}
+	else if (usecs % USECS_PER_DAY == 0)
+	{
+		site->grid = midnights ? GRID_DAYS : GRID_ANY;
+		site->units = usecs / USECS_PER_DAY;
+		spacing = psprintf("%lld %s", (long long) (usecs / USECS_PER_DAY),
+						   usecs == USECS_PER_DAY ? "day" : "days");
+	}
+	else
+	{
+		memset(&gap, 0, sizeof(gap));
+		gap.time = usecs;
+		spacing = DatumGetCString(DirectFunctionCall1(interval_out,
+													  IntervalPGetDatum(&gap)));
+	}
+	site->spacing = MemoryContextStrdup(GetMemoryChunkContext(site), spacing);
+}
+
+/*
+ * Returns whether a step fits the periods of a call site: a whole number
+ * of their spacing for periods on first days of months; for periods at
+ * midnight, a step without hours that found a period before another or
+ * moves by whole spacings; for other periods, a step that found one.
+ */
+static bool
+StepFits(const PeriodCallSite *site, const Interval *step)
+{
+	switch (site->grid)
+	{
+		case GRID_MONTHS:
+			return step->day == 0 && step->time == 0 && step->month % site->units == 0;
+		case GRID_DAYS:
+			/* months vary in length: a month step fits month-end series */
+			return step->time == 0 &&
+				(site->matches > 0 ||
+				 (step->month == 0 && step->day % site->units == 0));
+		case GRID_ANY:
+			break;
+	}
+	return site->matches > 0;
+}
+
+/*
+ * At the end of the query (the call site's memory going away): the notice
+ * for a step that does not fit the periods (30 days on monthly periods, a
+ * month on quarterly ones), so that most changes, or all, are NULL.  Not
+ * after an error.
+ */
+static void
+StepNotice(void *arg)
+{
+	PeriodCallSite *site = arg;
+
+	if (site->lookups == 0 || site->spacing == NULL || !IsTransactionState() ||
+		StepFits(site, &site->step))
+		return;
+	ereport(NOTICE,
+			(errmsg("pct_change step \"%s\" does not fit periods %s apart",
+					DatumGetCString(DirectFunctionCall1(interval_out,
+														IntervalPGetDatum(&site->step))),
+					site->spacing),
+			 errdetail("%lld of %lld rows found a period exactly one step before their own; the others got NULL.",
+					   (long long) site->matches, (long long) site->lookups),
+			 errhint("To compare each period with the one before it, write the step '%s'.",
+					 site->spacing)));
+}
+
+/* Returns the call site's state, made on its first call. */
+static PeriodCallSite *
+GetPeriodCallSite(FunctionCallInfo fcinfo)
+{
+	PeriodCallSite *site = fcinfo->flinfo->fn_extra;
+
+	if (site == NULL)
+	{
+		site = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PeriodCallSite));
+		site->type = TfArgValueType(fcinfo, 0);
+		site->periodtype = TfArgType(fcinfo, 1);
+		site->step_is_text = TfArgType(fcinfo, 2) != INTERVALOID;
+		site->has_zone = PG_NARGS() > 3;
+		site->at_end.func = StepNotice;
+		site->at_end.arg = site;
+		MemoryContextRegisterResetCallback(fcinfo->flinfo->fn_mcxt, &site->at_end);
+		fcinfo->flinfo->fn_extra = site;
+	}
+	return site;
+}
+
+/*
+ * pct_change(value, period, step [, time_zone]) OVER (PARTITION BY ...):
+ * change from the row of the same partition whose period is exactly
+ * period - step; NULL where that period is missing, so a gap never
+ * compares with an older one.  The step is an interval or its text; with a
+ * time zone, timestamptz periods are moved in that zone's calendar.
  */
 PG_FUNCTION_INFO_V1(pct_change_period);
 Datum
 pct_change_period(PG_FUNCTION_ARGS)
 {
 	WindowObject winobj = PG_WINDOW_OBJECT();
-	PeriodCallSite *site = fcinfo->flinfo->fn_extra;
-	TfValueType type;
-	Oid			periodtype;
-	PeriodCache *cache;
+	PeriodCallSite *site = GetPeriodCallSite(fcinfo);
+	PeriodCache *cache = WinGetPartitionLocalMemory(winobj, sizeof(PeriodCache));
+	Interval   *step = CurrentStep(winobj, site);
 	Datum		value;
 	Datum		period;
-	Datum		step;
 	bool		value_null;
 	bool		period_null;
-	bool		step_null;
 	bool		isnull;
 	Timestamp	current;
 	Timestamp	earlier;
 	PeriodValue *previous;
 	float8		change;
 
-	if (site == NULL)
-	{
-		site = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(PeriodCallSite));
-		site->type = TfArgValueType(fcinfo, 0);
-		site->periodtype = TfArgType(fcinfo, 1);
-		fcinfo->flinfo->fn_extra = site;
-	}
-	type = site->type;
-	periodtype = site->periodtype;
-	cache = WinGetPartitionLocalMemory(winobj, sizeof(PeriodCache));
-
-	step = WinGetFuncArgCurrent(winobj, 2, &step_null);
-	if (step_null)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("pct_change step must not be NULL"),
-				 errhint("Use '1 month' for month-on-month or '1 year' for year-on-year changes.")));
-	CheckStep(cache, DatumGetIntervalP(step));
-
+	if (site->has_zone)
+		CurrentZone(winobj, site);
 	if (!cache->computed)
-		PeriodCacheCompute(winobj, type, periodtype, cache);
+	{
+		PeriodCacheCompute(winobj, site->type, site->periodtype, cache);
+		if (site->spacing == NULL)
+			FindSpacing(site, cache->periods, cache->nperiods);
+	}
 
 	/* only the current row is read from now on */
 	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
@@ -521,20 +764,23 @@ pct_change_period(PG_FUNCTION_ARGS)
 	value = WinGetFuncArgCurrent(winobj, 0, &value_null);
 	period = WinGetFuncArgCurrent(winobj, 1, &period_null);
 	if (value_null || period_null ||
-		!PeriodTimestamp(periodtype, period, &current) ||
+		!PeriodTimestamp(site->periodtype, period, &current) ||
 		TIMESTAMP_NOT_FINITE(current))
 		PG_RETURN_NULL();
 
-	if (!StepMayLeaveRange(current, DatumGetIntervalP(step)))
-		earlier = PeriodMinusStep(periodtype, period, DatumGetIntervalP(step));
-	else if (!PeriodMinusStepNearStart(periodtype, current,
-									   DatumGetIntervalP(step), &earlier))
+	if (!StepMayLeaveRange(current, step))
+		earlier = PeriodMinusStep(site, period, step);
+	else if (!PeriodMinusStepNearStart(site, current, step, &earlier))
 		PG_RETURN_NULL();
+	site->lookups++;
 	previous = FindPeriod(cache, earlier);
-	if (previous == NULL || previous->isnull)
+	if (previous == NULL)
+		PG_RETURN_NULL();
+	site->matches++;
+	if (previous->isnull)
 		PG_RETURN_NULL();
 
-	change = PeriodChange(type, previous, value, &isnull);
+	change = PeriodChange(site->type, previous, value, &isnull);
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(change);

@@ -16,7 +16,7 @@
 \set tf_data off
 \i test/fixtures/setup.psql
 
-SELECT plan(78);
+SELECT plan(96);
 
 CREATE TABLE tf_functions AS
 SELECT p.oid, p.oid::regprocedure::text AS signature, p.proname::text AS name, p.prokind,
@@ -39,6 +39,15 @@ UNION ALL
 SELECT 'pct_change', ARRAY[t, p, 'interval'], 'w', 'double precision'
 FROM unnest(ARRAY['numeric', 'double precision', 'bigint']) AS t,
 	 unnest(ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']) AS p
+UNION ALL
+-- 0.2: the step as text, and timestamptz periods in a named time zone
+SELECT 'pct_change', ARRAY[t, p, 'text'], 'w', 'double precision'
+FROM unnest(ARRAY['numeric', 'double precision', 'bigint']) AS t,
+	 unnest(ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']) AS p
+UNION ALL
+SELECT 'pct_change', ARRAY[t, 'timestamp with time zone', s, 'text'], 'w', 'double precision'
+FROM unnest(ARRAY['numeric', 'double precision', 'bigint']) AS t,
+	 unnest(ARRAY['interval', 'text']) AS s
 UNION ALL
 SELECT 'trade_share', ARRAY[t], 'w', 'double precision'
 FROM unnest(ARRAY['numeric', 'double precision', 'bigint', 'integer']) AS t
@@ -110,7 +119,7 @@ SELECT s || '_' || f, CASE WHEN f = 'hash' THEN ARRAY[s] WHEN f = 'hash_extended
 FROM unnest(ARRAY['trade_share_state', 'partner_totals', 'trade_profile']) AS s,
 	 unnest(ARRAY['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'cmp', 'hash', 'hash_extended']) AS f;
 
-SELECT is((SELECT count(*) FROM tf_api), 122::bigint, 'the API lists 122 functions');
+SELECT is((SELECT count(*) FROM tf_api), 137::bigint, 'the API lists 137 functions');
 
 -- every function of the API, by pgTAP's has_function (the user-facing ones)
 SELECT has_function(name, args, format('%s(%s) exists', name, array_to_string(args, ', ')))
@@ -129,8 +138,14 @@ SELECT is_empty($$SELECT signature FROM tf_functions WHERE obj_description(oid, 
 				'every function has a comment');
 SELECT is_empty($$
 	SELECT signature, provolatile FROM tf_functions
-	WHERE provolatile <> CASE WHEN name = 'pct_change' AND 'timestamp with time zone' = ANY (args) THEN 's' ELSE 'i' END
-$$, 'every function is IMMUTABLE except pct_change over timestamptz periods, which is STABLE');
+	WHERE provolatile <> CASE WHEN name = 'pct_change' AND args[3] = 'text' THEN 's'
+							  WHEN name = 'pct_change' AND args[2] = 'timestamp with time zone'
+								   AND cardinality(args) = 3 THEN 's'
+							  ELSE 'i' END
+$$, 'every function is IMMUTABLE except pct_change with a text step (interval input depends on IntervalStyle) or over timestamptz periods in the session''s time zone, which are STABLE');
+SELECT volatility_is('pct_change', ARRAY[t, 'timestamp with time zone', 'interval', 'text'], 'immutable',
+					 format('pct_change(%s, timestamptz, interval, time_zone) is IMMUTABLE', t))
+FROM unnest(ARRAY['numeric', 'double precision', 'bigint']) AS t;
 
 SELECT volatility_is('pct_change', ARRAY[t, 'timestamp with time zone', 'interval'], 'stable',
 					 format('pct_change(%s, timestamptz, interval) is STABLE', t))
