@@ -229,8 +229,16 @@ AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION trade_profile_transfn(trade_profile, bigint, integer) RETURNS trade_profile
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
+-- COST: merging two per-partner tables adds every partner of one to the
+-- other; with the cost of the partial states' passage through Gather, a
+-- parallel plan pays it once per group and worker, so that for many groups
+-- (a profile per reporter and month) serial aggregation is faster, and the
+-- planner, told the cost, chooses it; for few groups it still goes parallel.
 CREATE FUNCTION trade_profile_combine(trade_profile, trade_profile) RETURNS trade_profile
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 1000;
+
+-- the same for the per-partner states of the rank_partner aggregate
+ALTER FUNCTION rank_partner_combine(partner_totals, partner_totals) COST 1000;
 
 CREATE FUNCTION trade_profile_final(trade_profile) RETURNS trade_profile
 AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -48,6 +48,11 @@ SET LOCAL min_parallel_index_scan_size = 0;
 SET LOCAL max_parallel_workers_per_gather = 2;
 SET LOCAL parallel_leader_participation = off;
 SET LOCAL enable_partitionwise_aggregate = on;
+-- the combine functions of the per-partner states say they are costly, so
+-- that the planner aggregates many groups serially; here every aggregate
+-- is to run in parallel, to test its combine function
+ALTER FUNCTION rank_partner_combine(partner_totals, partner_totals) COST 1;
+ALTER FUNCTION trade_profile_combine(trade_profile, trade_profile) COST 1;
 
 CREATE TABLE tft.runs (name text PRIMARY KEY, query text, plan text, analyzed text, serial_plan text);
 
