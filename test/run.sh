@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every tradeflow test in a throw-away cluster: the pg_regress suite
-# (sql/, expected/) and the pgTAP suite (test/*.sql, with pg_prove).
+# (sql/, expected/), the pgTAP suite (test/*.sql, with pg_prove) and the
+# upgrade from 0.1 (test/upgrade.sh, in a cluster of its own).
 # Installs what is missing (PostgreSQL with its server headers, pgTAP,
 # pg_prove), builds tradeflow and installs it into a private copy of the
 # server (tools/lib.sh), never into the system's directories, so several
@@ -24,6 +25,9 @@ make -s installcheck PG_CONFIG="$TF_PG_CONFIG" > "$log/regress.out" 2>&1
 echo $? > "$log/regress.rc"
 pg_prove -v test/*.sql > "$log/prove.out" 2>&1
 echo $? > "$log/prove.rc"
+# suites with clusters of their own
+bash test/upgrade.sh > "$log/upgrade.out" 2>&1
+echo $? > "$log/upgrade.rc"
 
 tf_test_results "$log" .
 echo "$TF_PASSED passed, $TF_FAILED failed"

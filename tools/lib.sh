@@ -65,6 +65,10 @@
 #       PGOPTIONS.
 #   tf_cluster_stop NAME [fast|immediate]
 #       Stops cluster NAME, if it runs (pg_ctl -m, default fast).
+#   tf_cluster_restart NAME
+#       Stops cluster NAME and starts it again, with the same settings and
+#       port, from the tree's server: after a new build was installed into
+#       the tree, every backend loads it.
 #   tf_as_server CMD...
 #       Runs CMD as the user the servers run as: postgres when root
 #       (PostgreSQL refuses to run as root), else the user running the script.
@@ -74,13 +78,15 @@
 # Test results
 #
 #   tf_test_results LOGDIR SRCDIR
-#       Prints the output of the suites run in SRCDIR, LOGDIR/regress.out
-#       (make installcheck) and LOGDIR/prove.out (pg_prove -v), whichever
-#       exist, then SRCDIR/regression.diffs if pg_regress failed.  Sets
-#       TF_PASSED and TF_FAILED, the counts of tests that passed and failed.
-#       A suite whose exit status (in regress.rc, prove.rc) is not 0 while
-#       no test failed (it could not run, or died part way) counts as one
-#       failure, and so does no test passing at all.  Callers print
+#       Prints the output of the suites run in SRCDIR: LOGDIR/regress.out
+#       (make installcheck), then every other LOGDIR/*.out, the TAP output
+#       of a suite (pg_prove -v, or a script that prints "ok N - ..." and
+#       "not ok N - ..." lines), then SRCDIR/regression.diffs if pg_regress
+#       failed.  Sets TF_PASSED and TF_FAILED, the counts of tests that
+#       passed and failed.  A suite whose exit status (in LOGDIR/NAME.rc for
+#       NAME.out) is not 0 while no test of it failed (it could not run, or
+#       died part way) counts as one failure, and so does no test passing
+#       at all.  Callers print
 #       "$TF_PASSED passed, $TF_FAILED failed".
 
 TF_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -305,26 +311,43 @@ tf_cluster_stop()
 	fi
 }
 
+tf_cluster_restart()
+{
+	local dir=$TF_TMP/$1
+
+	tf_cluster_stop "$1" &&
+		tf_as_server "$TF_TREE$TF_PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" \
+			-w start >/dev/null
+}
+
 tf_test_results()
 {
-	local log=$1 src=$2 suite
+	local log=$1 src=$2 out suite failed
 
-	cat "$log/regress.out" "$log/prove.out" 2>/dev/null
+	TF_PASSED=0
+	TF_FAILED=0
+	for out in "$log/regress.out" $(ls "$log"/*.out 2>/dev/null | grep -v '/regress\.out$'); do
+		[ -f "$out" ] || continue
+		suite=$(basename "$out" .out)
+		if [ "$suite" = regress ]; then
+			cat "$out"
+			TF_PASSED=$((TF_PASSED + $(_tf_count '\.\.\. ok' "$out")))
+			failed=$(_tf_count '\.\.\. FAILED|failed \(ignored\)' "$out")
+		else
+			cat "$out"
+			TF_PASSED=$((TF_PASSED + $(_tf_count '^\s*ok [0-9]+' "$out")))
+			failed=$(_tf_count '^\s*not ok [0-9]+' "$out")
+		fi
+		if [ "$(cat "$log/$suite.rc" 2>/dev/null)" != 0 ] && [ "$failed" -eq 0 ]; then
+			echo "tradeflow: the $suite suite ended with status $(cat "$log/$suite.rc" 2>/dev/null)"
+			failed=1
+		fi
+		TF_FAILED=$((TF_FAILED + failed))
+	done
 	if [ -s "$src/regression.diffs" ] && [ "$(cat "$log/regress.rc" 2>/dev/null)" != 0 ]; then
 		echo "--- regression.diffs ---"
 		cat "$src/regression.diffs"
 	fi
-
-	TF_PASSED=$(($(_tf_count '\.\.\. ok' "$log/regress.out") +
-		$(_tf_count '^\s*ok [0-9]+' "$log/prove.out")))
-	TF_FAILED=$(($(_tf_count '\.\.\. FAILED|failed \(ignored\)' "$log/regress.out") +
-		$(_tf_count '^\s*not ok [0-9]+' "$log/prove.out")))
-	for suite in regress prove; do
-		if [ -f "$log/$suite.out" ] && [ "$(cat "$log/$suite.rc" 2>/dev/null)" != 0 ] &&
-			[ "$TF_FAILED" -eq 0 ]; then
-			TF_FAILED=1
-		fi
-	done
 	if [ "$TF_PASSED" -eq 0 ]; then
 		TF_FAILED=$((TF_FAILED + 1))
 	fi
