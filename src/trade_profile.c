@@ -836,7 +836,9 @@ trade_profile_pct_change(PG_FUNCTION_ARGS)
 
 /*
  * Puts a row of contributions for one partner, present in previous (p),
- * current (c) or both, into the result; whole is the previous total.
+ * current (c) or both, into the result; whole is the previous total.  A
+ * partner absent from one side has no value there (NULL) but counts as 0 in
+ * its change and its contribution.
  */
 static void
 PutContribution(ReturnSetInfo *rsinfo, TfPartnerType keytype, TfPartnerKey key,
@@ -853,9 +855,15 @@ PutContribution(ReturnSetInfo *rsinfo, TfPartnerType keytype, TfPartnerKey key,
 	nulls[2] = c == NULL;
 	if (c != NULL)
 		values[2] = NumericGetDatum(TfTotalToNumeric(c));
-	nulls[3] = p == NULL || c == NULL;
-	if (!nulls[3])
-		values[3] = Float8GetDatum(TfTotalChange(p, c, &nulls[3]));
+	/* its own change: -1 for a partner that left, NULL for one that entered */
+	nulls[3] = p == NULL;
+	if (p != NULL)
+	{
+		TfTotal		none;
+
+		TfTotalInit(&none, p->kind);
+		values[3] = Float8GetDatum(TfTotalChange(p, c != NULL ? c : &none, &nulls[3]));
+	}
 
 	/* (current - previous) / previous total, an absent side counting as 0 */
 	TfTotalInit(&difference, whole->kind);
