@@ -6,8 +6,8 @@
 # (test/clients.sh).
 # Installs what is missing (PostgreSQL with its server headers, pgTAP,
 # pg_prove, pg_cron, psycopg), builds tradeflow and installs it into a
-# private copy of the server (tools/lib.sh), never into the system's directories, so several
-# checkouts can be tested at once.  The last line is "N passed, M failed".
+# private copy of the server (tools/lib.sh), never into the system's
+# directories, so several checkouts can be tested at once.  The last line is "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . tools/lib.sh
