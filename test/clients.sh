@@ -11,6 +11,6 @@ cd "$(dirname "$0")/.."
 
 tf_need_postgres && tf_need_packages python3-psycopg &&
 	tf_tree_create && tf_tree_install &&
-	tf_cluster_start clients && tf_cluster_use clients
-tf_tap $? "tradeflow in a private tree and a cluster; psycopg installed" || tf_tap_finish
+	tf_cluster_start clients && tf_cluster_use clients ||
+	{ tf_tap 1 "tradeflow in a private tree and a cluster; psycopg installed"; tf_tap_finish; }
 /usr/bin/python3 test/clients.py
