@@ -4,7 +4,9 @@
 # tradeflow into a private copy of the server (tools/lib.sh), then, in a
 # throw-away cluster, creates the extension, loads the real data of data/
 # (data/load.sql) and tells the story of China's trade with North Korea
-# (demo/story.sql).  Run as root, or as a user who may use sudo.
+# (demo/story.sql): from the raw rows, then again from partner profiles
+# stored by reporter, flow and year.  Run as root, or as a user who may use
+# sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/lib.sh

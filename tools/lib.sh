@@ -75,6 +75,16 @@
 #   tf_server_owns PATH...
 #       Gives PATH to that user (for directories a server writes into).
 #
+# TAP output of a script's own suite (test/upgrade.sh, test/cron.sh)
+#
+#   tf_tap STATUS DESCRIPTION
+#       Prints one TAP line, "ok N - DESCRIPTION" when STATUS is 0, else
+#       "not ok N - DESCRIPTION", numbered from 1, and counts it; returns
+#       0 when STATUS is 0, else 1.
+#   tf_tap_finish
+#       Prints "N passed, M failed" and exits, with status 0 when none
+#       failed.
+#
 # Test results
 #
 #   tf_test_results LOGDIR SRCDIR
@@ -318,6 +328,28 @@ tf_cluster_restart()
 	tf_cluster_stop "$1" &&
 		tf_as_server "$TF_TREE$TF_PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" \
 			-w start >/dev/null
+}
+
+TF_TAP_RUN=0
+TF_TAP_FAILED=0
+
+tf_tap()
+{
+	TF_TAP_RUN=$((TF_TAP_RUN + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $TF_TAP_RUN - $2"
+	else
+		echo "not ok $TF_TAP_RUN - $2"
+		TF_TAP_FAILED=$((TF_TAP_FAILED + 1))
+		return 1
+	fi
+}
+
+tf_tap_finish()
+{
+	echo "$((TF_TAP_RUN - TF_TAP_FAILED)) passed, $TF_TAP_FAILED failed"
+	[ "$TF_TAP_FAILED" -eq 0 ]
+	exit
 }
 
 tf_test_results()
