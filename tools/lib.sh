@@ -77,6 +77,13 @@
 #
 # Test results
 #
+#   tf_tap STATUS DESCRIPTION
+#       Prints one TAP line, "ok N - DESCRIPTION" when STATUS is 0, else
+#       "not ok N - DESCRIPTION", numbering from 1 in each script, and
+#       counts it (TF_TAP_RUN, TF_TAP_FAILED).
+#   tf_tap_finish
+#       Prints "N passed, M failed" for the tf_tap lines so far and exits,
+#       with status 0 when none failed.
 #   tf_test_results LOGDIR SRCDIR
 #       Prints the output of the suites run in SRCDIR: LOGDIR/regress.out
 #       (make installcheck), then every other LOGDIR/*.out, the TAP output
@@ -318,6 +325,27 @@ tf_cluster_restart()
 	tf_cluster_stop "$1" &&
 		tf_as_server "$TF_TREE$TF_PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" \
 			-w start >/dev/null
+}
+
+TF_TAP_RUN=0
+TF_TAP_FAILED=0
+
+tf_tap()
+{
+	TF_TAP_RUN=$((TF_TAP_RUN + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $TF_TAP_RUN - $2"
+	else
+		echo "not ok $TF_TAP_RUN - $2"
+		TF_TAP_FAILED=$((TF_TAP_FAILED + 1))
+	fi
+}
+
+tf_tap_finish()
+{
+	echo "$((TF_TAP_RUN - TF_TAP_FAILED)) passed, $TF_TAP_FAILED failed"
+	[ "$TF_TAP_FAILED" -eq 0 ]
+	exit
 }
 
 tf_test_results()
