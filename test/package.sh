@@ -159,8 +159,9 @@ cat "$TF_TMP/deb.missing"
 
 # lintian reads, as the servers' user (it warns when run as root)
 tf_server_owns "$deb"
-tf_as_server lintian --fail-on error,warning -I --pedantic "$deb"/*.changes "$deb/tradeflow_$version-1.dsc" \
-	> "$TF_TMP/lintian.out" 2>&1
+# (overridden tags, O:, are shown; they would count for --fail-on)
+tf_as_server lintian --fail-on none -I --pedantic --show-overrides "$deb"/*.changes "$deb/tradeflow_$version-1.dsc" \
+	> "$TF_TMP/lintian.out" 2>&1 && ! grep -qE '^[EW]:' "$TF_TMP/lintian.out"
 tf_tap $? "lintian: no error or warning for the source and binary packages (debian/ overrides each justified)"
 show "$TF_TMP/lintian.out"
 
