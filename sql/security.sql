@@ -33,7 +33,9 @@ FROM members GROUP BY prokind, lanname ORDER BY prokind, lanname;
 SELECT signature FROM members WHERE prosecdef OR proparallel <> 's' OR proconfig IS NOT NULL OR proleakproof;
 
 -- the install scripts: the psql guard, plain CREATE, nothing that changes
--- privileges or settings
+-- privileges or settings.  They are read where the server found the
+-- extension: its share directory, or, when Debian's extension_destdir is set
+-- (a package's tests before it is installed), that directory below it first
 SELECT f AS script,
 	   s ~ '\\echo Use "(CREATE EXTENSION tradeflow|ALTER EXTENSION tradeflow UPDATE[^"]*)"[^\n]*\\quit' AS has_guard,
 	   (SELECT count(*) FROM regexp_matches(s, 'create\s+or\s+replace', 'gi')) AS create_or_replace,
@@ -41,7 +43,12 @@ SELECT f AS script,
 	   (SELECT count(*) FROM regexp_matches(s, '\m(language\s+(sql|plpgsql)|begin\s+atomic)\M', 'gi')) AS sql_bodies,
 	   (SELECT count(*) FROM regexp_matches(s, '\m(set\s+search_path|set_config|grant|revoke|alter\s+(role|system|default))\M', 'gi')) AS settings_or_grants,
 	   (SELECT count(*) FROM regexp_matches(s, '^CREATE (FUNCTION|TYPE|AGGREGATE)', 'gn')) AS creates
-FROM (SELECT setting || '/extension' AS dir FROM pg_config WHERE name = 'SHAREDIR') AS c,
+FROM (SELECT d.dir
+	  FROM (SELECT setting || '/extension' AS dir FROM pg_config WHERE name = 'SHAREDIR') AS s,
+		   LATERAL (VALUES (1, coalesce(current_setting('extension_destdir', true), '') || s.dir),
+						   (2, s.dir)) AS d(preference, dir)
+	  WHERE (pg_stat_file(d.dir || '/tradeflow.control', true)).size IS NOT NULL
+	  ORDER BY d.preference LIMIT 1) AS c,
 	 pg_ls_dir(c.dir) AS f,
 	 pg_read_file(c.dir || '/' || f) AS s
 WHERE f ~ '^tradeflow--.*\.sql$'
