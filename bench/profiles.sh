@@ -52,7 +52,7 @@ psql -c "SELECT bench.run($runs)"
 	echo
 	echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), $(free -g | awk '/Mem:/ {print $2}') GiB;"
 	echo "$(psql -At -c 'SELECT version()' | sed 's/ on .*//'); default settings but work_mem as given; parallel: max_parallel_workers_per_gather = 2, serial: 0."
-	echo "Data (bench/profiles.sql, seed 0.42): $(psql -At -F ', ' -c "SELECT count(*) || ' product rows', count(DISTINCT reporter) || ' reporters', count(DISTINCT partner) || ' partners', count(DISTINCT hs) || ' HS chapters', count(DISTINCT period) || ' months', (SELECT count(*) FROM bench.cells) || ' rows of one partner per cell', pg_size_pretty(pg_table_size('bench.products'))")."
+	echo "Data (bench/profiles.sql, seed 0.42): $(psql -At -F ', ' -c "SELECT count(*) || ' product rows', count(DISTINCT reporter) || ' reporters', count(DISTINCT partner) || ' partners', count(DISTINCT hs) || ' HS chapters', count(DISTINCT period) || ' months', (SELECT count(*) FROM bench.cells) || ' rows of one partner per cell', pg_size_pretty(pg_table_size('bench.products')) FROM bench.products")."
 	echo "Median of $runs runs of each form, alternating. Speed-up = plain-SQL time / tradeflow time."
 	echo
 	echo "Checked equal to tradeflow (rows, rows that differ):"
