@@ -16,59 +16,33 @@ cd "$(dirname "$0")/.."
 
 release_0_1=d502a6ab940eec208c49af56ccccad4f9bd4af5a	# tradeflow 0.1, as released
 
-n=0
-failed=0
-tap()	# tap STATUS DESCRIPTION: one TAP line, STATUS 0 for ok
-{
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-finish()
-{
-	echo "$((n - failed)) passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
-
 if ! git -C . cat-file -e "$release_0_1^{commit}" 2>/dev/null; then
 	echo "# upgrade test skipped: no git history with tradeflow 0.1 ($release_0_1) here"
-	tap 0 "# SKIP the 0.1 release is not in this checkout's history"
-	finish
+	tf_tap 0 "# SKIP the 0.1 release is not in this checkout's history"
+	tf_tap_finish
 fi
 
 tf_need_postgres && tf_need_packages "postgresql-$TF_PG_MAJOR-pgtap" libtap-parser-sourcehandler-pgtap-perl &&
-	tf_tree_create || { tap 1 "a private tree"; finish; }
+	tf_tree_create || { tf_tap 1 "a private tree"; tf_tap_finish; }
 old=$TF_TMP/release-0.1
 mkdir -p "$old" && git archive "$release_0_1" | tar -C "$old" -x
 tf_tree_install -s "$old" >/dev/null 2>&1
-tap $? "tradeflow 0.1 builds and installs into the tree"
-tf_cluster_start upgrade && tf_cluster_use upgrade || { tap 1 "a cluster"; finish; }
+tf_tap $? "tradeflow 0.1 builds and installs into the tree"
+tf_cluster_start upgrade && tf_cluster_use upgrade || { tf_tap 1 "a cluster"; tf_tap_finish; }
 psql -X -q -f test/upgrade/store.sql >/dev/null
-tap $? "0.1 stores states in tables and a materialized view"
+tf_tap $? "0.1 stores states in tables and a materialized view"
 
 tf_tree_install >/dev/null && tf_cluster_restart upgrade
-tap $? "this build replaces 0.1's library and the server restarts"
+tf_tap $? "this build replaces 0.1's library and the server restarts"
 
 prove()		# prove STAGE: runs check.sql, each of its assertions a TAP line
 {
-	local out planned line
-	out=$(psql -X -q -At -v tf_stage="$1" -f test/upgrade/check.sql 2>&1)
-	planned=$(echo "$out" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p')
-	while read -r line; do
-		case $line in
-			"ok "[0-9]*) tap 0 "${line#* - }" ;;
-			"not ok "[0-9]*) tap 1 "${line#* - }" ;;
-			"1.."*|"") ;;
-			*) echo "# $line" ;;
-		esac
-	done <<< "$out"
-	[ "$(echo "$out" | grep -cE '^(not )?ok [0-9]+')" = "${planned:-x}" ]
-	tap $? "$1: test/upgrade/check.sql ran its plan of ${planned:-?} assertions"
+	tf_tap_prove "$1: test/upgrade/check.sql" psql -X -q -At -v tf_stage="$1" -f test/upgrade/check.sql
 }
 prove before
 
 psql -X -q -c "ALTER EXTENSION tradeflow UPDATE" >/dev/null
-tap $? "ALTER EXTENSION tradeflow UPDATE"
+tf_tap $? "ALTER EXTENSION tradeflow UPDATE"
 prove after
 
 # the updated extension has exactly what a fresh one has
@@ -87,6 +61,6 @@ objects()
 psql -X -q -c "CREATE DATABASE fresh" && psql -X -q -d fresh -c "CREATE EXTENSION tradeflow" >/dev/null
 difference=$(diff <(objects postgres) <(objects fresh))
 [ -z "$difference" ]
-tap $? "the updated extension has the objects, properties and comments of a fresh CREATE EXTENSION"
+tf_tap $? "the updated extension has the objects, properties and comments of a fresh CREATE EXTENSION"
 [ -z "$difference" ] || echo "$difference" | sed 's/^/# /'
-finish
+tf_tap_finish

@@ -353,6 +353,47 @@ tf_test_results()
 	fi
 }
 
+TF_TAP_N=0
+TF_TAP_FAILED=0
+
+tf_tap()
+{
+	TF_TAP_N=$((TF_TAP_N + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $TF_TAP_N - $2"
+	else
+		echo "not ok $TF_TAP_N - $2"
+		TF_TAP_FAILED=$((TF_TAP_FAILED + 1))
+	fi
+	return "$1"
+}
+
+tf_tap_prove()
+{
+	local label=$1 out planned line
+
+	shift
+	out=$("$@" 2>&1)
+	planned=$(echo "$out" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p')
+	while read -r line; do
+		case $line in
+			"ok "[0-9]*) tf_tap 0 "${line#* - }" ;;
+			"not ok "[0-9]*) tf_tap 1 "${line#* - }" ;;
+			"1.."*|"") ;;
+			*) echo "# $line" ;;
+		esac
+	done <<< "$out"
+	[ "$(echo "$out" | grep -cE '^(not )?ok [0-9]+')" = "${planned:-x}" ]
+	tf_tap $? "$label ran its plan of ${planned:-?} assertions"
+}
+
+tf_tap_finish()
+{
+	echo "$((TF_TAP_N - TF_TAP_FAILED)) passed, $TF_TAP_FAILED failed"
+	[ "$TF_TAP_FAILED" -eq 0 ]
+	exit
+}
+
 # _tf_count RE FILE: the number of lines of FILE that match the extended
 # regular expression RE, 0 if there is no FILE
 _tf_count()
