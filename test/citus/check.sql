@@ -17,7 +17,7 @@ SET client_min_messages = warning;
 SET work_mem = '64MB';
 SET search_path = public;
 
-SELECT plan(154);
+SELECT plan(158);
 
 -- every aggregate form: the expressions below, over dist.flows
 CREATE TEMP TABLE aggs (expr text, name text);
@@ -44,6 +44,24 @@ SELECT tft.grouped('reporter', ' (the distribution column) equals the local tabl
 SELECT tft.same('SELECT trade_share(v_num, is_part), rank_partner(partner, v_num, ''P03''),
 						trade_profile(partner_code, v_big) FROM dist.flows',
 				'every aggregate over the whole distributed table (no GROUP BY) equals the local table''s');
+
+-- what Citus does not split: an aggregate over DISTINCT arguments (Citus
+-- fetches the rows, the whole aggregate runs on the coordinator); an
+-- argument with a COLLATE clause, which Citus 13.2's worker_partial_agg
+-- refuses for every aggregate ("could not confirm type correctness"), runs
+-- whole on the workers GROUP BY the distribution column; a
+-- nondeterministic collation there is tradeflow's error, from the worker
+SELECT tft.same($$SELECT period, rank_partner(DISTINCT partner, v_num, 'P03') FROM dist.flows GROUP BY period$$,
+				'rank_partner(DISTINCT ...) GROUP BY period equals the local table''s');
+SELECT ok(plan ~ 'rank_partner\(DISTINCT remote_scan\.' AND plan !~ 'worker_partial_agg',
+		  'rank_partner(DISTINCT ...) GROUP BY period: Citus fetches the rows, the aggregate runs on the coordinator')
+FROM tft.vplan($$SELECT period, rank_partner(DISTINCT partner, v_num, 'P03') FROM dist.flows GROUP BY period$$) AS plan;
+SELECT tft.same($$SELECT reporter, rank_partner(partner COLLATE "C", v_num, 'P03'),
+						 trade_profile(partner COLLATE "C", v_num) FROM dist.flows GROUP BY reporter$$,
+				'rank_partner and trade_profile of partner COLLATE "C" GROUP BY reporter equal the local table''s');
+SELECT is(tft.sqlstate_of($$SELECT reporter, rank_partner(partner COLLATE tft.case_insensitive, v_num, 'P03')
+							FROM dist.flows GROUP BY reporter$$), '0A000',
+		  'rank_partner of partners under a nondeterministic collation: the worker''s error reaches the client (0A000)');
 
 -- the accessors, over profiles combined on the coordinator (GROUP BY period)
 -- and made whole on the workers (GROUP BY reporter)

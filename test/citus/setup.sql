@@ -37,6 +37,9 @@ CREATE EXTENSION pgtap;
 
 \i test/citus/compare.psql
 
+-- a collation that tradeflow refuses for partners
+CREATE COLLATION tft.case_insensitive (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+
 CREATE SCHEMA dist;
 SET citus.shard_count = 32;
 
