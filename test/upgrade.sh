@@ -37,19 +37,7 @@ tf_tap $? "this build replaces 0.1's library and the server restarts"
 
 prove()		# prove STAGE: runs check.sql, each of its assertions a TAP line
 {
-	local out planned line
-	out=$(psql -X -q -At -v tf_stage="$1" -f test/upgrade/check.sql 2>&1)
-	planned=$(echo "$out" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p')
-	while read -r line; do
-		case $line in
-			"ok "[0-9]*) tf_tap 0 "${line#* - }" ;;
-			"not ok "[0-9]*) tf_tap 1 "${line#* - }" ;;
-			"1.."*|"") ;;
-			*) echo "# $line" ;;
-		esac
-	done <<< "$out"
-	[ "$(echo "$out" | grep -cE '^(not )?ok [0-9]+')" = "${planned:-x}" ]
-	tf_tap $? "$1: test/upgrade/check.sql ran its plan of ${planned:-?} assertions"
+	tf_tap_prove "$1: test/upgrade/check.sql" psql -X -q -At -v tf_stage="$1" -f test/upgrade/check.sql
 }
 prove before
 

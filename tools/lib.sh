@@ -75,12 +75,18 @@
 #   tf_server_owns PATH...
 #       Gives PATH to that user (for directories a server writes into).
 #
-# TAP output of a script's own suite (test/upgrade.sh, test/cron.sh)
+# TAP output of a script's own suite (test/upgrade.sh, test/cron.sh,
+# test/citus.sh, test/package.sh)
 #
 #   tf_tap STATUS DESCRIPTION
 #       Prints one TAP line, "ok N - DESCRIPTION" when STATUS is 0, else
 #       "not ok N - DESCRIPTION", numbered from 1, and counts it; returns
-#       0 when STATUS is 0, else 1.
+#       STATUS.
+#   tf_tap_prove LABEL CMD...
+#       Runs CMD, which prints TAP (a psql script of pgTAP assertions), and
+#       repeats each of its "ok"/"not ok" lines as a tf_tap line, other
+#       lines as comments; then one more tf_tap line, "LABEL ran its plan of
+#       N assertions", that fails if CMD printed fewer or more than its plan.
 #   tf_tap_finish
 #       Prints "N passed, M failed" and exits, with status 0 when none
 #       failed.
@@ -330,28 +336,6 @@ tf_cluster_restart()
 			-w start >/dev/null
 }
 
-TF_TAP_RUN=0
-TF_TAP_FAILED=0
-
-tf_tap()
-{
-	TF_TAP_RUN=$((TF_TAP_RUN + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $TF_TAP_RUN - $2"
-	else
-		echo "not ok $TF_TAP_RUN - $2"
-		TF_TAP_FAILED=$((TF_TAP_FAILED + 1))
-		return 1
-	fi
-}
-
-tf_tap_finish()
-{
-	echo "$((TF_TAP_RUN - TF_TAP_FAILED)) passed, $TF_TAP_FAILED failed"
-	[ "$TF_TAP_FAILED" -eq 0 ]
-	exit
-}
-
 tf_test_results()
 {
 	local log=$1 src=$2 out suite failed
@@ -383,6 +367,47 @@ tf_test_results()
 	if [ "$TF_PASSED" -eq 0 ]; then
 		TF_FAILED=$((TF_FAILED + 1))
 	fi
+}
+
+TF_TAP_N=0
+TF_TAP_FAILED=0
+
+tf_tap()
+{
+	TF_TAP_N=$((TF_TAP_N + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $TF_TAP_N - $2"
+	else
+		echo "not ok $TF_TAP_N - $2"
+		TF_TAP_FAILED=$((TF_TAP_FAILED + 1))
+	fi
+	return "$1"
+}
+
+tf_tap_prove()
+{
+	local label=$1 out planned line
+
+	shift
+	out=$("$@" 2>&1)
+	planned=$(echo "$out" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p')
+	while read -r line; do
+		case $line in
+			"ok "[0-9]*) tf_tap 0 "${line#* - }" ;;
+			"not ok "[0-9]*) tf_tap 1 "${line#* - }" ;;
+			"1.."*|"") ;;
+			*) echo "# $line" ;;
+		esac
+	done <<< "$out"
+	[ "$(echo "$out" | grep -cE '^(not )?ok [0-9]+')" = "${planned:-x}" ]
+	tf_tap $? "$label ran its plan of ${planned:-?} assertions"
+}
+
+tf_tap_finish()
+{
+	echo "$((TF_TAP_N - TF_TAP_FAILED)) passed, $TF_TAP_FAILED failed"
+	[ "$TF_TAP_FAILED" -eq 0 ]
+	exit
 }
 
 # _tf_count RE FILE: the number of lines of FILE that match the extended
