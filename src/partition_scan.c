@@ -7,6 +7,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "miscadmin.h"
 #include "utils/memutils.h"
 #include "utils/typcache.h"
@@ -14,34 +15,68 @@
 #include "partition_scan.h"
 
 /*
- * Reads argument argno of every row of the current partition, in order, and
- * calls visit for each row.  What a visit allocates in the current memory
- * context (detoasted values, say) is freed after it, so the scan uses
- * memory for one row at a time; it can be cancelled between rows.
+ * Reads arguments argnos[0 .. nargs - 1] of every row of the current
+ * partition, in order, and calls visit for each row.  What a visit allocates in the
+ * current memory context (detoasted values, say) is freed after it, so the
+ * scan uses memory for one row at a time; it can be cancelled between rows.
  */
 void
-TfScanPartition(WindowObject winobj, int argno, TfRowVisitor visit, void *arg)
+TfScanPartitionArgs(WindowObject winobj, int nargs, const int *argnos,
+					TfRowArgsVisitor visit, void *arg)
 {
 	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext,
 												 "tradeflow partition row",
 												 ALLOCSET_SMALL_SIZES);
-	MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
+	MemoryContext oldcxt = CurrentMemoryContext;
 	int64		nrows = WinGetPartitionRowCount(winobj);
+	Datum	   *values = palloc(nargs * sizeof(Datum));
+	bool	   *isnull = palloc(nargs * sizeof(bool));
 	int64		pos;
+	int			i;
 
 	for (pos = 0; pos < nrows; pos++)
 	{
-		bool		isnull;
-		Datum		value;
-
 		CHECK_FOR_INTERRUPTS();
-		value = WinGetFuncArgInPartition(winobj, argno, pos, WINDOW_SEEK_HEAD,
-										 false, &isnull, NULL);
-		visit(winobj, pos, value, isnull, arg);
+		MemoryContextSwitchTo(rowcxt);
+		for (i = 0; i < nargs; i++)
+			values[i] = WinGetFuncArgInPartition(winobj, argnos[i], pos,
+												 WINDOW_SEEK_HEAD, false,
+												 &isnull[i], NULL);
+		visit(winobj, pos, values, isnull, arg);
+		MemoryContextSwitchTo(oldcxt);
 		MemoryContextReset(rowcxt);
 	}
-	MemoryContextSwitchTo(oldcxt);
 	MemoryContextDelete(rowcxt);
+	pfree(values);
+	pfree(isnull);
+}
+
+/* What TfScanPartition passes through TfScanPartitionArgs. */
+typedef struct OneArgVisit
+{
+	TfRowVisitor visit;
+	void	   *arg;
+} OneArgVisit;
+
+static void
+VisitOneArg(WindowObject winobj, int64 pos, const Datum *values,
+			const bool *isnull, void *arg)
+{
+	OneArgVisit *one = arg;
+
+	one->visit(winobj, pos, values[0], isnull[0], one->arg);
+}
+
+/*
+ * Reads argument argno of every row of the current partition, in order, and
+ * calls visit for each row, as TfScanPartitionArgs does.
+ */
+void
+TfScanPartition(WindowObject winobj, int argno, TfRowVisitor visit, void *arg)
+{
+	OneArgVisit one = {visit, arg};
+
+	TfScanPartitionArgs(winobj, 1, &argno, VisitOneArg, &one);
 }
 
 /*
@@ -69,11 +104,23 @@ TfPartitionFits(double bytes)
 	return bytes <= (double) work_mem * 1024.0;
 }
 
+/*
+ * The end of the partition's memory: ends the sort, unless the transaction
+ * is being aborted.  Then the sort's memory may be gone already (the
+ * query's memory is deleted children first, and the sort's is younger than
+ * the partition's) and its temporary files are closed by the resource
+ * owner, as those of PostgreSQL's own sorts are.
+ */
 static void
 SpillAtPartitionEnd(void *arg)
 {
 	TfSpill    *spill = arg;
 
+	if (!IsTransactionState())
+	{
+		spill->sort = NULL;
+		return;
+	}
 	TfSpillEnd(spill);
 }
 

@@ -17,8 +17,15 @@
 typedef void (*TfRowVisitor) (WindowObject winobj, int64 pos, Datum value,
 							  bool isnull, void *arg);
 
+typedef void (*TfRowArgsVisitor) (WindowObject winobj, int64 pos,
+								  const Datum *values, const bool *isnull,
+								  void *arg);
+
 extern void TfScanPartition(WindowObject winobj, int argno,
 							TfRowVisitor visit, void *arg);
+extern void TfScanPartitionArgs(WindowObject winobj, int nargs,
+								const int *argnos, TfRowArgsVisitor visit,
+								void *arg);
 extern void *TfPartitionAlloc(void *partition_local, Size size);
 extern bool TfPartitionFits(double bytes);
 
