@@ -30,7 +30,8 @@ SELECT plan(53);
 DO $$ BEGIN PERFORM setseed(0.1313); END $$;
 
 -- values for ranks: partitions (g) of 20000 rows, 3000 (past 64kB), 2600
--- (in memory as bigint, past it as numeric copies), 2000, 2 and 1, ties
+-- and 2000 (in memory as double precision and bigint, past it with the
+-- copies of numeric values), 2 and 1, ties
 -- (multiples of 1000), NULLs, zeros, negatives, NaN, -0 and infinities
 CREATE TABLE tft.rk AS
 SELECT row_number() OVER () AS id, g,
