@@ -65,3 +65,7 @@ SELECT pg_stat_force_next_flush(),
 							FROM spill) AS s) IS NOT NULL AS answered;
 SELECT files - :f0 AS files_in_memory FROM temp;
 RESET work_mem;
+
+DROP VIEW temp;
+DROP TABLE spill;
+DROP EXTENSION tradeflow;

@@ -16,9 +16,17 @@
 
 /*
  * Reads arguments argnos[0 .. nargs - 1] of every row of the current
- * partition, in order, and calls visit for each row.  What a visit allocates in the
- * current memory context (detoasted values, say) is freed after it, so the
- * scan uses memory for one row at a time; it can be cancelled between rows.
+ * partition, in order, and calls visit for each row.  What a visit
+ * allocates in the current memory context (detoasted values, say) is freed
+ * after it, so the scan uses memory for one row at a time; it can be
+ * cancelled between rows.  Each further argument of a row reads the row
+ * again (twice, as PostgreSQL steps forward and back to it).
+ *
+ * The window functions that scan their partition set no mark after: the
+ * partition stays in the window's tuplestore (in work_mem, or in its
+ * temporary file) until it ends.  A mark moved row by row would make a
+ * tuplestore in a file seek between the mark and the current row, reading
+ * a block for every row.
  */
 void
 TfScanPartitionArgs(WindowObject winobj, int nargs, const int *argnos,

@@ -21,6 +21,7 @@
 #include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
+#include "utils/tuplestore.h"
 
 #include "decimal.h"
 #include "partition_scan.h"
@@ -826,8 +827,14 @@ GetPeriodCallSite(FunctionCallInfo fcinfo)
 typedef struct PeriodSpillScan
 {
 	PeriodCallSite *site;
-	TfSpill    *periods;		/* (period, value), by period */
-	TfSpill    *lookups;		/* (period - step, value, position), by that */
+	Interval   *step;			/* the step of every row, or NULL when rows
+								 * may have steps (or time zones) of their
+								 * own */
+	bool		in_order;		/* period - step has the order of periods */
+	TfSpill    *periods;		/* (period, value, position), by period */
+	TfSpill    *lookups;		/* (period - step, value, position), by that;
+								 * NULL when in_order */
+	TfSpill    *found;			/* (position, found, change), by position */
 } PeriodSpillScan;
 
 static void
@@ -843,21 +850,25 @@ PeriodSpillRow(WindowObject winobj, int64 pos, const Datum *values,
 	if (isnull[1] || !PeriodTimestamp(site->periodtype, values[1], &period))
 		return;
 	{
-		Datum		row[2] = {Int64GetDatum(period), values[0]};
-		bool		nulls[2] = {false, isnull[0]};
+		Datum		row[3] = {Int64GetDatum(period), values[0], Int64GetDatum(pos)};
+		bool		nulls[3] = {false, isnull[0], false};
 
 		TfSpillPut(scan->periods, row, nulls);
 	}
-	if (isnull[0] || TIMESTAMP_NOT_FINITE(period))
+	if (scan->in_order || isnull[0] || TIMESTAMP_NOT_FINITE(period))
 		return;
 
 	/*
 	 * the row's own step and time zone, as its call will see them (and with
 	 * the same errors, raised here for the first row that has one)
 	 */
-	step = StepOf(site, values[2], isnull[2]);
-	if (site->has_zone)
-		SetZone(site, values[3], isnull[3]);
+	step = scan->step;
+	if (step == NULL)
+	{
+		step = StepOf(site, values[2], isnull[2]);
+		if (site->has_zone)
+			SetZone(site, values[3], isnull[3]);
+	}
 	if (EarlierPeriod(site, false, values[1], false, step, &earlier))
 	{
 		Datum		row[3] = {Int64GetDatum(earlier), values[0], Int64GetDatum(pos)};
@@ -888,14 +899,153 @@ NextPeriod(PeriodSpillScan *scan, SpacingScan *spacing, Timestamp *period,
 	return true;
 }
 
+/*
+ * Whether period - step, for this one step, never puts two periods in the
+ * other order and is always before the period: no part of the step is
+ * negative, and it moves dates and timestamps, or timestamptz periods by a
+ * time without days or months (which move in a time zone's calendar, where
+ * a change of clocks can turn an order around).
+ */
+static bool
+StepKeepsOrder(const PeriodCallSite *site, const Interval *step)
+{
+	if (step->month < 0 || step->day < 0 || step->time < 0)
+		return false;
+	return site->periodtype != TIMESTAMPTZOID ||
+		(!site->has_zone && step->month == 0 && step->day == 0);
+}
+
+/* Returns a period kept as a timestamp as a Datum of its own type. */
+static Datum
+PeriodDatum(Oid periodtype, Timestamp period)
+{
+	if (periodtype == DATEOID)
+		return DateADTGetDatum((DateADT) (period / USECS_PER_DAY));
+	return TimestampGetDatum(period);
+}
+
+/*
+ * Adds what a row that looked for a period found to the sort by position:
+ * earlier is the row found (its value in column 1), or NULL.
+ */
+static void
+PutFound(PeriodSpillScan *scan, Datum pos, TupleTableSlot *earlier,
+		 Datum value)
+{
+	Datum		row[3] = {pos, BoolGetDatum(earlier != NULL), (Datum) 0};
+	bool		nulls[3] = {false, false, true};
+
+	if (earlier != NULL && !earlier->tts_isnull[1])
+	{
+		bool		isnull;
+		float8		change = ValueChange(scan->site->type, earlier->tts_values[1],
+										 value, &isnull);
+
+		row[2] = Float8GetDatum(change);
+		nulls[2] = isnull;
+	}
+	TfSpillPut(scan->found, row, nulls);
+}
+
+/*
+ * Merges the sort by period - step with the sort by period, then reads the
+ * rest of the periods (for duplicates and the spacing).
+ */
+static void
+MergeLookups(PeriodSpillScan *scan, SpacingScan *spacing, MemoryContext rowcxt)
+{
+	Timestamp	period = 0;
+	bool		more = NextPeriod(scan, spacing, &period, true);
+
+	while (TfSpillNext(scan->lookups))
+	{
+		TupleTableSlot *lookup = scan->lookups->slot;
+		Timestamp	earlier = DatumGetInt64(lookup->tts_values[0]);
+
+		while (more && period < earlier)
+			more = NextPeriod(scan, spacing, &period, false);
+		PutFound(scan, lookup->tts_values[2],
+				 more && period == earlier ? scan->periods->slot : NULL,
+				 lookup->tts_values[1]);
+		MemoryContextReset(rowcxt);
+	}
+	while (more)
+	{
+		more = NextPeriod(scan, spacing, &period, false);
+		MemoryContextReset(rowcxt);
+	}
+}
+
+/*
+ * For a step that keeps the order of periods (StepKeepsOrder): reads the
+ * sort by period once, and finds each row's period - step among the rows
+ * read before it, which a tuplestore keeps from the earliest period still
+ * looked for on (a step's worth of rows: in work_mem, unless a step spans
+ * more rows than fit).
+ */
+static void
+MergeInOrder(PeriodSpillScan *scan, SpacingScan *spacing, Interval *step,
+			 MemoryContext rowcxt)
+{
+	PeriodCallSite *site = scan->site;
+	TupleTableSlot *row = scan->periods->slot;
+	MemoryContext mergecxt = MemoryContextGetParent(rowcxt);
+	MemoryContext oldcxt = MemoryContextSwitchTo(mergecxt);
+	TupleTableSlot *candidate = MakeSingleTupleTableSlot(row->tts_tupleDescriptor,
+														 &TTSOpsMinimalTuple);
+	Tuplestorestate *before = tuplestore_begin_heap(false, false, work_mem);
+	Timestamp	period = 0;
+	Timestamp	candidate_period = 0;
+	Timestamp	last_earlier = DT_NOBEGIN;
+	bool		has_candidate = false;
+	bool		first = true;
+
+	MemoryContextSwitchTo(oldcxt);
+	tuplestore_set_eflags(before, 0);
+	while (NextPeriod(scan, spacing, &period, first))
+	{
+		Timestamp	earlier;
+
+		first = false;
+
+		tuplestore_puttupleslot(before, row);
+		if (!row->tts_isnull[1] && !TIMESTAMP_NOT_FINITE(period) &&
+			EarlierPeriod(site, false, PeriodDatum(site->periodtype, period),
+						  false, step, &earlier))
+		{
+			if (earlier < last_earlier)
+				elog(ERROR, "pct_change periods minus a step out of order");
+			last_earlier = earlier;
+			/* the row itself is after earlier: there is always a candidate */
+			/* (the candidate's copy lives as long as the merge) */
+			MemoryContextSwitchTo(mergecxt);
+			while (!has_candidate || candidate_period < earlier)
+			{
+				if (!tuplestore_gettupleslot(before, true, true, candidate))
+					elog(ERROR, "pct_change lost a period");
+				slot_getallattrs(candidate);
+				candidate_period = DatumGetInt64(candidate->tts_values[0]);
+				has_candidate = true;
+			}
+			MemoryContextSwitchTo(oldcxt);
+			PutFound(scan, row->tts_values[2],
+					 candidate_period == earlier ? candidate : NULL,
+					 row->tts_values[1]);
+			tuplestore_trim(before);
+		}
+		MemoryContextReset(rowcxt);
+	}
+	tuplestore_end(before);
+	ExecDropSingleTupleTableSlot(candidate);
+}
+
 static void
 PeriodSpillCompute(WindowObject winobj, FunctionCallInfo fcinfo,
-				   PeriodCallSite *site, PeriodCache *cache)
+				   PeriodCallSite *site, Interval *step, PeriodCache *cache)
 {
 	MemoryContext querycxt = fcinfo->flinfo->fn_mcxt;
 	Oid			valuetype = TfArgType(fcinfo, 0);
-	Oid			period_types[2] = {INT8OID, valuetype};
-	Oid			lookup_types[3] = {INT8OID, valuetype, INT8OID};
+	Oid			period_types[3] = {INT8OID, valuetype, INT8OID};
 	Oid			found_types[3] = {INT8OID, BOOLOID, FLOAT8OID};
 	bool		ascending = false;
 	int			argnos[4] = {0, 1, 2, 3};
@@ -904,9 +1054,6 @@ PeriodSpillCompute(WindowObject winobj, FunctionCallInfo fcinfo,
 	SpacingScan *spacingp = site->spacing == NULL ? &spacing : NULL;
 	MemoryContext rowcxt;
 	MemoryContext oldcxt;
-	Timestamp	period = 0;
-	bool		more;
-	bool		isnull;
 	bool		zone_null;
 	Datum		zone = (Datum) 0;
 
@@ -914,60 +1061,45 @@ PeriodSpillCompute(WindowObject winobj, FunctionCallInfo fcinfo,
 	if (site->has_zone)
 		zone = WinGetFuncArgCurrent(winobj, 3, &zone_null);
 
+	/*
+	 * a step (and time zone) that is a constant or a parameter is the
+	 * current row's for every row: only values and periods are read
+	 */
+	memset(&scan, 0, sizeof(scan));
 	scan.site = site;
-	scan.periods = TfSpillBegin(cache, querycxt, 2, period_types, 1, &ascending);
-	scan.lookups = TfSpillBegin(cache, querycxt, 3, lookup_types, 1, &ascending);
-	TfScanPartitionArgs(winobj, site->has_zone ? 4 : 3, argnos,
-						PeriodSpillRow, &scan);
+	if (get_fn_expr_arg_stable(fcinfo->flinfo, 2) &&
+		(!site->has_zone || get_fn_expr_arg_stable(fcinfo->flinfo, 3)))
+		scan.step = step;
+	scan.in_order = scan.step != NULL && StepKeepsOrder(site, step);
+	scan.periods = TfSpillBegin(cache, querycxt, 3, period_types, 1, &ascending);
+	if (!scan.in_order)
+		scan.lookups = TfSpillBegin(cache, querycxt, 3, period_types, 1, &ascending);
+	TfScanPartitionArgs(winobj, scan.step != NULL ? 2 : site->has_zone ? 4 : 3,
+						argnos, PeriodSpillRow, &scan);
 	if (site->has_zone)
 		SetZone(site, zone, zone_null);
 	TfSpillSort(scan.periods);
-	TfSpillSort(scan.lookups);
+	if (!scan.in_order)
+		TfSpillSort(scan.lookups);
 
-	cache->spill = TfSpillBegin(cache, querycxt, 3, found_types, 1, &ascending);
+	scan.found = TfSpillBegin(cache, querycxt, 3, found_types, 1, &ascending);
 	SpacingBegin(&spacing);
 	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "pct_change row",
 								   ALLOCSET_SMALL_SIZES);
 	oldcxt = MemoryContextSwitchTo(rowcxt);
-	more = NextPeriod(&scan, spacingp, &period, true);
-	while (TfSpillNext(scan.lookups))
-	{
-		TupleTableSlot *lookup = scan.lookups->slot;
-		TupleTableSlot *found = scan.periods->slot;
-		Timestamp	earlier = DatumGetInt64(lookup->tts_values[0]);
-		Datum		row[3] = {lookup->tts_values[2], BoolGetDatum(false), (Datum) 0};
-		bool		nulls[3] = {false, false, true};
-
-		while (more && period < earlier)
-			more = NextPeriod(&scan, spacingp, &period, false);
-		if (more && period == earlier)
-		{
-			row[1] = BoolGetDatum(true);
-			if (!found->tts_isnull[1])
-			{
-				float8		change = ValueChange(site->type, found->tts_values[1],
-												 lookup->tts_values[1], &isnull);
-
-				row[2] = Float8GetDatum(change);
-				nulls[2] = isnull;
-			}
-		}
-		TfSpillPut(cache->spill, row, nulls);
-		MemoryContextReset(rowcxt);
-	}
-	/* the rest of the periods, for duplicates and the spacing */
-	while (more)
-	{
-		more = NextPeriod(&scan, spacingp, &period, false);
-		MemoryContextReset(rowcxt);
-	}
+	if (scan.in_order)
+		MergeInOrder(&scan, spacingp, step, rowcxt);
+	else
+		MergeLookups(&scan, spacingp, rowcxt);
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextDelete(rowcxt);
 	TfSpillEnd(scan.periods);
-	TfSpillEnd(scan.lookups);
+	if (scan.lookups != NULL)
+		TfSpillEnd(scan.lookups);
 	if (spacingp != NULL)
 		SpacingEnd(site, spacingp);
-	TfSpillSort(cache->spill);
+	TfSpillSort(scan.found);
+	cache->spill = scan.found;
 }
 
 /*
@@ -1006,12 +1138,14 @@ pct_change_period(PG_FUNCTION_ARGS)
 				FindSpacing(site, cache->periods, cache->nperiods);
 		}
 		else
-			PeriodSpillCompute(winobj, fcinfo, site, cache);
+			PeriodSpillCompute(winobj, fcinfo, site, step, cache);
 		cache->computed = true;
 	}
 
-	/* only the current row is read from now on */
-	WinSetMarkPosition(winobj, pos);
+	/*
+	 * No mark is set (see TfScanPartition): the partition stays in the
+	 * window's tuplestore until it ends.
+	 */
 
 	if (cache->spill != NULL)
 	{

@@ -295,8 +295,10 @@ rank_partner_window(PG_FUNCTION_ARGS)
 		cache->computed = true;
 	}
 
-	/* only the current row's position is needed from now on */
-	WinSetMarkPosition(winobj, pos);
+	/*
+	 * No mark is set (see TfScanPartition): the partition stays in the
+	 * window's tuplestore until it ends.
+	 */
 
 	if (cache->spill != NULL)
 	{

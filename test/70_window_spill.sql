@@ -13,7 +13,11 @@
 -- rows looking for the same period), NULL and infinite periods; in
 -- partitions of one row, of rows that fit in 64kB, of rows just past it and
 -- of 20000 rows, in one query; with the window's own ORDER BY, LIMIT,
--- rescans and a parallel scan below the window.  A period that occurs
+-- rescans and a parallel scan below the window.  Steps that keep the order
+-- of periods (a constant step on dates and timestamps; a time on
+-- timestamptz) and steps that do not (days and months on timestamptz, in a
+-- named zone, varying by row) take different paths; so does a step that
+-- spans more rows than fit in work_mem ('2000 days').  A period that occurs
 -- twice raises the same error on both paths.  (That the spill writes
 -- temporary files, counted in pg_stat_database, is in sql/window_spill.sql:
 -- statistics are not seen inside one transaction.)
@@ -25,7 +29,7 @@
 \i test/fixtures/setup.psql
 \i test/fixtures/pct_change_checks.psql
 
-SELECT plan(53);
+SELECT plan(54);
 
 DO $$ BEGIN PERFORM setseed(0.1313); END $$;
 
@@ -194,6 +198,7 @@ FROM unnest(ARRAY['v_num', 'v_f8', 'v_big']) AS v,
 SELECT is_empty(tft.selfjoin_check('tft.sp', v, p, s, e),
 				format('work_mem 64kB: pct_change(%s, %s, %L) OVER (PARTITION BY series %s) = self-join', v, p, s, e))
 FROM (VALUES ('v_num', 'period', '1 year', ''), ('v_f8', 'period_tz', '24 hours', ''),
+			 ('v_big', 'period', '2000 days', ''),
 			 ('v_big', 'period_ts', '7 days', 'ORDER BY period DESC'),
 			 ('v_num', 'period_tz', '1 month', 'ORDER BY id ROWS BETWEEN CURRENT ROW AND 2 FOLLOWING')
 	 ) AS t(v, p, s, e);
