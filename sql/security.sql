@@ -4,7 +4,10 @@
 -- and no configuration of their own; its install script uses plain CREATE;
 -- a non-superuser with CREATE on the database installs and uses it; objects
 -- planted in the target schema make the installation fail; hostile objects
--- on the search_path change no result.
+-- on the search_path change nothing the functions do, and calls made with
+-- the declared types or qualified; an unqualified call whose argument types
+-- another schema on the path matches better resolves to that schema's
+-- function, as any PostgreSQL function call does.
 --
 CREATE EXTENSION tradeflow;
 
@@ -302,6 +305,44 @@ UNION ALL
 SELECT 'hostile first, tf off the path', (SELECT count(*) FROM results_hostile_off_path),
 	   (SELECT count(*) FROM (TABLE results_clean EXCEPT ALL TABLE results_hostile_off_path) AS x) +
 	   (SELECT count(*) FROM (TABLE results_hostile_off_path EXCEPT ALL TABLE results_clean) AS x);
+
+--
+-- A schema placed after tradeflow's on the search_path decides calls too:
+-- PostgreSQL picks the best match among every function of that name on the
+-- path, and an exact match of argument types beats tradeflow's signature
+-- wherever it is.  Another role's pct_change(text, text) takes calls with
+-- two string literals (which tradeflow refuses as ambiguous), and its
+-- rank_partner(varchar, numeric, text) takes a varchar partner column
+-- (tradeflow's signature takes text); both run as the caller.  Calls with
+-- the types tradeflow declares, and schema-qualified calls, are unaffected.
+-- Hence the rule in doc/security.md: no schema others can create objects in
+-- on the search_path of a role that calls tradeflow, before or after its
+-- schema.
+--
+SET ROLE regress_tradeflow_other;
+CREATE SCHEMA capture;
+GRANT USAGE ON SCHEMA capture TO PUBLIC;
+CREATE FUNCTION capture.pct_change(previous text, current text) RETURNS double precision
+LANGUAGE sql AS 'SELECT 42::pg_catalog.float8';
+CREATE FUNCTION capture.rank_step(bigint, varchar, numeric, text) RETURNS bigint
+LANGUAGE sql AS 'SELECT 42::pg_catalog.int8';
+CREATE AGGREGATE capture.rank_partner(varchar, numeric, text) (SFUNC = capture.rank_step, STYPE = bigint);
+SET ROLE regress_tradeflow_owner;
+CREATE TEMP TABLE varchar_flows (partner varchar(3), code char(3), value numeric);
+INSERT INTO varchar_flows VALUES ('P1', 'P1', 300), ('P2', 'P2', 200), ('P3', 'P3', 250);
+SET search_path = tf, capture;
+SELECT pct_change('100', '110') AS string_literals,
+	   pct_change(100::numeric, 110::numeric) AS numeric_arguments,
+	   tf.pct_change('100'::numeric, '110'::numeric) AS qualified;
+SELECT rank_partner(partner, value, 'P3') AS varchar_partner,
+	   rank_partner(partner::text, value, 'P3') AS text_partner,
+	   rank_partner(code, value, 'P3') AS char_partner,
+	   tf.rank_partner(partner, value, 'P3') AS qualified
+FROM varchar_flows;
+-- without that schema on the path, string literals are refused as ambiguous
+SET search_path = tf;
+SELECT pct_change('100', '110');
+RESET search_path;
 
 -- clean up
 RESET ROLE;

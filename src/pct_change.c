@@ -21,6 +21,7 @@
 #include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
+#include "utils/tuplestore.h"
 
 #include "decimal.h"
 #include "partition_scan.h"
@@ -181,6 +182,9 @@ typedef struct PeriodCache
 	bool		computed;
 	int64		nperiods;
 	PeriodValue *periods;		/* sorted by period, no two equal */
+	TfSpill    *spill;			/* or, when they do not fit in work_mem,
+								 * the rows that looked for a period:
+								 * (position, found, change), by position */
 } PeriodCache;
 
 /* What periods are on: first days of months, midnights, or anything. */
@@ -346,6 +350,17 @@ PeriodText(Oid periodtype, Timestamp period)
 											   TimestampGetDatum(period)));
 }
 
+/* Raises the error for a period that occurs twice in a partition. */
+static void
+DuplicatePeriod(Oid periodtype, Timestamp period)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_CARDINALITY_VIOLATION),
+			 errmsg("pct_change found more than one row for period %s in a partition",
+					PeriodText(periodtype, period)),
+			 errhint("Aggregate the series to one row per period first, for example with GROUP BY and sum(), or add the columns that tell the rows apart to PARTITION BY.")));
+}
+
 /* qsort_interruptible comparator: earlier periods first. */
 static int
 ComparePeriods(const void *a, const void *b, void *arg)
@@ -428,11 +443,7 @@ PeriodCacheCompute(WindowObject winobj, TfValueType type, Oid periodtype,
 	for (i = 1; i < nperiods; i++)
 	{
 		if (scan.rows[i].period == scan.rows[i - 1].period)
-			ereport(ERROR,
-					(errcode(ERRCODE_CARDINALITY_VIOLATION),
-					 errmsg("pct_change found more than one row for period %s in a partition",
-							PeriodText(periodtype, scan.rows[i].period)),
-					 errhint("Aggregate the series to one row per period first, for example with GROUP BY and sum(), or add the columns that tell the rows apart to PARTITION BY.")));
+			DuplicatePeriod(periodtype, scan.rows[i].period);
 	}
 
 	cache->periods = scan.rows;
@@ -461,6 +472,30 @@ PeriodChange(TfValueType type, const PeriodValue *previous, Datum current,
 	return TfTotalChange(&p, &c, isnull);
 }
 
+/*
+ * Sets *earlier to the period a row compares with, period - step, and
+ * returns true; returns false for a row that compares with none: without
+ * a value or a period, with an infinite period, or one step after the
+ * start of the timestamp range.
+ */
+static bool
+EarlierPeriod(PeriodCallSite *site, bool value_null, Datum period,
+			  bool period_null, Interval *step, Timestamp *earlier)
+{
+	Timestamp	current;
+
+	if (value_null || period_null ||
+		!PeriodTimestamp(site->periodtype, period, &current) ||
+		TIMESTAMP_NOT_FINITE(current))
+		return false;
+	if (!StepMayLeaveRange(current, step))
+	{
+		*earlier = PeriodMinusStep(site, period, step);
+		return true;
+	}
+	return PeriodMinusStepNearStart(site, current, step, earlier);
+}
+
 /* Returns the cached row of the given period, or NULL if there is none. */
 static PeriodValue *
 FindPeriod(PeriodCache *cache, Timestamp period)
@@ -484,15 +519,13 @@ FindPeriod(PeriodCache *cache, Timestamp period)
 }
 
 /*
- * Returns the step of the current row: its interval, parsed once per call
- * site from a step given as text (interval_in's own error for a bad one),
- * and checked to be positive.
+ * Returns a row's step: its interval, parsed once per call site from a
+ * step given as text (interval_in's own error for a bad one), and checked
+ * to be positive.
  */
 static Interval *
-CurrentStep(WindowObject winobj, PeriodCallSite *site)
+StepOf(PeriodCallSite *site, Datum step, bool isnull)
 {
-	bool		isnull;
-	Datum		step = WinGetFuncArgCurrent(winobj, 2, &isnull);
 	Interval	zero;
 	Interval   *interval;
 	char	   *given = NULL;
@@ -540,18 +573,36 @@ CurrentStep(WindowObject winobj, PeriodCallSite *site)
 	return &site->step;
 }
 
-/* Sets site->zone to the time zone of the current row. */
-static void
-CurrentZone(WindowObject winobj, PeriodCallSite *site)
+/* Returns the step of the current row (see StepOf). */
+static Interval *
+CurrentStep(WindowObject winobj, PeriodCallSite *site)
 {
 	bool		isnull;
+	Datum		step = WinGetFuncArgCurrent(winobj, 2, &isnull);
 
-	site->zone = WinGetFuncArgCurrent(winobj, 3, &isnull);
+	return StepOf(site, step, isnull);
+}
+
+/* Sets site->zone to a row's time zone. */
+static void
+SetZone(PeriodCallSite *site, Datum zone, bool isnull)
+{
+	site->zone = zone;
 	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("pct_change time_zone must not be NULL"),
 				 errhint("Name the time zone of the periods, for example 'UTC' or 'Europe/Berlin'.")));
+}
+
+/* Sets site->zone to the time zone of the current row. */
+static void
+CurrentZone(WindowObject winobj, PeriodCallSite *site)
+{
+	bool		isnull;
+	Datum		zone = WinGetFuncArgCurrent(winobj, 3, &isnull);
+
+	SetZone(site, zone, isnull);
 }
 
 /*
@@ -579,54 +630,76 @@ PeriodFields(const PeriodCallSite *site, Timestamp period, struct pg_tm *tm,
 #define SPACING_END		(INT64CONST(252455616000) * USECS_PER_SEC)
 
 /*
- * Sets site->spacing to how far apart sorted periods are, as the step that
- * compares each with the one before (N months, or years, when they are all
- * first days of months, else the smallest difference) and site->grid to
- * what they are on; leaves both alone for fewer than two finite periods.
+ * How far apart the periods of a partition are, found one period at a
+ * time, in order.
+ */
+typedef struct SpacingScan
+{
+	int64		n;				/* periods from AD 1 to 9999 seen */
+	Timestamp	previous;
+	int64		previous_month;
+	int64		months;			/* the smallest gap in months, or 0 */
+	int64		usecs;			/* the smallest gap, or 0 */
+	bool		month_starts;
+	bool		midnights;
+} SpacingScan;
+
+static void
+SpacingBegin(SpacingScan *scan)
+{
+	memset(scan, 0, sizeof(*scan));
+	scan->month_starts = true;
+	scan->midnights = true;
+}
+
+/* Adds the next period, in ascending order, to a spacing scan. */
+static void
+SpacingAdd(const PeriodCallSite *site, SpacingScan *scan, Timestamp period)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int64		month;
+
+	/* periods from AD 1 to 9999 only: far from the ends of the range */
+	if (period < SPACING_FIRST || period >= SPACING_END)
+		return;
+	PeriodFields(site, period, &tm, &fsec);
+	scan->midnights &= tm.tm_hour == 0 && tm.tm_min == 0 && tm.tm_sec == 0 && fsec == 0;
+	scan->month_starts &= scan->midnights && tm.tm_mday == 1;
+	month = (int64) tm.tm_year * 12 + tm.tm_mon;
+	if (scan->n > 0)
+	{
+		int64		m = month - scan->previous_month;
+		int64		u = period - scan->previous;
+
+		if (m > 0 && (scan->months == 0 || m < scan->months))
+			scan->months = m;
+		if (scan->usecs == 0 || u < scan->usecs)
+			scan->usecs = u;
+	}
+	scan->previous_month = month;
+	scan->previous = period;
+	scan->n++;
+}
+
+/*
+ * Sets site->spacing to how far apart the periods of a spacing scan are,
+ * as the step that compares each with the one before (N months, or years,
+ * when they are all first days of months, else the smallest difference)
+ * and site->grid to what they are on; leaves both alone for fewer than two
+ * finite periods.
  */
 static void
-FindSpacing(PeriodCallSite *site, const PeriodValue *periods, int64 n)
+SpacingEnd(PeriodCallSite *site, const SpacingScan *scan)
 {
-	int64		first = 0;
-	int64		last = n - 1;
-	int64		months = 0;
-	int64		usecs = 0;
-	int64		previous_month = 0;
-	bool		month_starts = true;
-	bool		midnights = true;
-	int64		i;
+	int64		months = scan->months;
+	int64		usecs = scan->usecs;
 	char	   *spacing;
 	Interval	gap;
 
-	/* periods from AD 1 to 9999 only: far from the ends of the range */
-	while (first < n && periods[first].period < SPACING_FIRST)
-		first++;
-	while (last >= 0 && periods[last].period >= SPACING_END)
-		last--;
-	if (last - first < 1)
+	if (scan->n < 2)
 		return;
-	for (i = first; i <= last; i++)
-	{
-		struct pg_tm tm;
-		fsec_t		fsec;
-
-		CHECK_FOR_INTERRUPTS();
-		PeriodFields(site, periods[i].period, &tm, &fsec);
-		midnights &= tm.tm_hour == 0 && tm.tm_min == 0 && tm.tm_sec == 0 && fsec == 0;
-		month_starts &= midnights && tm.tm_mday == 1;
-		if (i > first)
-		{
-			int64		m = (int64) tm.tm_year * 12 + tm.tm_mon - previous_month;
-			int64		u = periods[i].period - periods[i - 1].period;
-
-			if (m > 0 && (months == 0 || m < months))
-				months = m;
-			if (usecs == 0 || u < usecs)
-				usecs = u;
-		}
-		previous_month = (int64) tm.tm_year * 12 + tm.tm_mon;
-	}
-	if (month_starts && months > 0)
+	if (scan->month_starts && months > 0)
 	{
 		site->grid = GRID_MONTHS;
 		site->units = months;
@@ -639,7 +712,7 @@ FindSpacing(PeriodCallSite *site, const PeriodValue *periods, int64 n)
 	}
 	else if (usecs % USECS_PER_DAY == 0)
 	{
-		site->grid = midnights ? GRID_DAYS : GRID_ANY;
+		site->grid = scan->midnights ? GRID_DAYS : GRID_ANY;
 		site->units = usecs / USECS_PER_DAY;
 		spacing = psprintf("%lld %s", (long long) (usecs / USECS_PER_DAY),
 						   usecs == USECS_PER_DAY ? "day" : "days");
@@ -652,6 +725,22 @@ FindSpacing(PeriodCallSite *site, const PeriodValue *periods, int64 n)
 													  IntervalPGetDatum(&gap)));
 	}
 	site->spacing = MemoryContextStrdup(GetMemoryChunkContext(site), spacing);
+}
+
+/* Sets site->spacing and site->grid from n periods in ascending order. */
+static void
+FindSpacing(PeriodCallSite *site, const PeriodValue *periods, int64 n)
+{
+	SpacingScan scan;
+	int64		i;
+
+	SpacingBegin(&scan);
+	for (i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		SpacingAdd(site, &scan, periods[i].period);
+	}
+	SpacingEnd(site, &scan);
 }
 
 /*
@@ -725,6 +814,295 @@ GetPeriodCallSite(FunctionCallInfo fcinfo)
 }
 
 /*
+ * A partition whose periods do not fit in work_mem is compared in
+ * temporary files, by three sorts: the rows' (period, value) by period;
+ * the (period - step, value, position) of the rows that look for an
+ * earlier period, by that period; and what they found, (position, found,
+ * change), by position, which the calls of the rows read in turn.  The
+ * first two are merged: both in ascending order of period, each row that
+ * looks for a period meets the row that has it, if any (two rows may look
+ * for the same one: 31 March and 30 March minus a month both look for 28
+ * or 29 February).
+ */
+typedef struct PeriodSpillScan
+{
+	PeriodCallSite *site;
+	Interval   *step;			/* the step of every row, or NULL when rows
+								 * may have steps (or time zones) of their
+								 * own */
+	bool		in_order;		/* period - step has the order of periods */
+	TfSpill    *periods;		/* (period, value, position), by period */
+	TfSpill    *lookups;		/* (period - step, value, position), by that;
+								 * NULL when in_order */
+	TfSpill    *found;			/* (position, found, change), by position */
+} PeriodSpillScan;
+
+static void
+PeriodSpillRow(WindowObject winobj, int64 pos, const Datum *values,
+			   const bool *isnull, void *arg)
+{
+	PeriodSpillScan *scan = arg;
+	PeriodCallSite *site = scan->site;
+	Timestamp	period;
+	Timestamp	earlier;
+	Interval   *step;
+
+	if (isnull[1] || !PeriodTimestamp(site->periodtype, values[1], &period))
+		return;
+	{
+		Datum		row[3] = {Int64GetDatum(period), values[0], Int64GetDatum(pos)};
+		bool		nulls[3] = {false, isnull[0], false};
+
+		TfSpillPut(scan->periods, row, nulls);
+	}
+	if (scan->in_order || isnull[0] || TIMESTAMP_NOT_FINITE(period))
+		return;
+
+	/*
+	 * the row's own step and time zone, as its call will see them (and with
+	 * the same errors, raised here for the first row that has one)
+	 */
+	step = scan->step;
+	if (step == NULL)
+	{
+		step = StepOf(site, values[2], isnull[2]);
+		if (site->has_zone)
+			SetZone(site, values[3], isnull[3]);
+	}
+	if (EarlierPeriod(site, false, values[1], false, step, &earlier))
+	{
+		Datum		row[3] = {Int64GetDatum(earlier), values[0], Int64GetDatum(pos)};
+		bool		nulls[3] = {false, false, false};
+
+		TfSpillPut(scan->lookups, row, nulls);
+	}
+}
+
+/*
+ * Reads the next row of the sort by period into *period, raising the
+ * error for a period that occurs twice, and adds it to the spacing scan
+ * (if any); returns false after the last.
+ */
+static bool
+NextPeriod(PeriodSpillScan *scan, SpacingScan *spacing, Timestamp *period,
+		   bool first)
+{
+	Timestamp	previous = *period;
+
+	if (!TfSpillNext(scan->periods))
+		return false;
+	*period = DatumGetInt64(scan->periods->slot->tts_values[0]);
+	if (!first && *period == previous)
+		DuplicatePeriod(scan->site->periodtype, *period);
+	if (spacing != NULL)
+		SpacingAdd(scan->site, spacing, *period);
+	return true;
+}
+
+/*
+ * Whether period - step, for this one step, never puts two periods in the
+ * other order and is always before the period: no part of the step is
+ * negative, and it moves dates and timestamps, or timestamptz periods by a
+ * time without days or months (which move in a time zone's calendar, where
+ * a change of clocks can turn an order around).
+ */
+static bool
+StepKeepsOrder(const PeriodCallSite *site, const Interval *step)
+{
+	if (step->month < 0 || step->day < 0 || step->time < 0)
+		return false;
+	return site->periodtype != TIMESTAMPTZOID ||
+		(!site->has_zone && step->month == 0 && step->day == 0);
+}
+
+/* Returns a period kept as a timestamp as a Datum of its own type. */
+static Datum
+PeriodDatum(Oid periodtype, Timestamp period)
+{
+	if (periodtype == DATEOID)
+		return DateADTGetDatum((DateADT) (period / USECS_PER_DAY));
+	return TimestampGetDatum(period);
+}
+
+/*
+ * Adds what a row that looked for a period found to the sort by position:
+ * earlier is the row found (its value in column 1), or NULL.
+ */
+static void
+PutFound(PeriodSpillScan *scan, Datum pos, TupleTableSlot *earlier,
+		 Datum value)
+{
+	Datum		row[3] = {pos, BoolGetDatum(earlier != NULL), (Datum) 0};
+	bool		nulls[3] = {false, false, true};
+
+	if (earlier != NULL && !earlier->tts_isnull[1])
+	{
+		bool		isnull;
+		float8		change = ValueChange(scan->site->type, earlier->tts_values[1],
+										 value, &isnull);
+
+		row[2] = Float8GetDatum(change);
+		nulls[2] = isnull;
+	}
+	TfSpillPut(scan->found, row, nulls);
+}
+
+/*
+ * Merges the sort by period - step with the sort by period, then reads the
+ * rest of the periods (for duplicates and the spacing).
+ */
+static void
+MergeLookups(PeriodSpillScan *scan, SpacingScan *spacing, MemoryContext rowcxt)
+{
+	Timestamp	period = 0;
+	bool		more = NextPeriod(scan, spacing, &period, true);
+
+	while (TfSpillNext(scan->lookups))
+	{
+		TupleTableSlot *lookup = scan->lookups->slot;
+		Timestamp	earlier = DatumGetInt64(lookup->tts_values[0]);
+
+		while (more && period < earlier)
+			more = NextPeriod(scan, spacing, &period, false);
+		PutFound(scan, lookup->tts_values[2],
+				 more && period == earlier ? scan->periods->slot : NULL,
+				 lookup->tts_values[1]);
+		MemoryContextReset(rowcxt);
+	}
+	while (more)
+	{
+		more = NextPeriod(scan, spacing, &period, false);
+		MemoryContextReset(rowcxt);
+	}
+}
+
+/*
+ * For a step that keeps the order of periods (StepKeepsOrder): reads the
+ * sort by period once, and finds each row's period - step among the rows
+ * read before it, which a tuplestore keeps from the earliest period still
+ * looked for on (a step's worth of rows: in work_mem, unless a step spans
+ * more rows than fit).
+ */
+static void
+MergeInOrder(PeriodSpillScan *scan, SpacingScan *spacing, Interval *step,
+			 MemoryContext rowcxt)
+{
+	PeriodCallSite *site = scan->site;
+	TupleTableSlot *row = scan->periods->slot;
+	MemoryContext mergecxt = MemoryContextGetParent(rowcxt);
+	MemoryContext oldcxt = MemoryContextSwitchTo(mergecxt);
+	TupleTableSlot *candidate = MakeSingleTupleTableSlot(row->tts_tupleDescriptor,
+														 &TTSOpsMinimalTuple);
+	Tuplestorestate *before = tuplestore_begin_heap(false, false, work_mem);
+	Timestamp	period = 0;
+	Timestamp	candidate_period = 0;
+	Timestamp	last_earlier = DT_NOBEGIN;
+	bool		has_candidate = false;
+	bool		first = true;
+
+	MemoryContextSwitchTo(oldcxt);
+	tuplestore_set_eflags(before, 0);
+	while (NextPeriod(scan, spacing, &period, first))
+	{
+		Timestamp	earlier;
+
+		first = false;
+
+		tuplestore_puttupleslot(before, row);
+		if (!row->tts_isnull[1] && !TIMESTAMP_NOT_FINITE(period) &&
+			EarlierPeriod(site, false, PeriodDatum(site->periodtype, period),
+						  false, step, &earlier))
+		{
+			if (earlier < last_earlier)
+				elog(ERROR, "pct_change periods minus a step out of order");
+			last_earlier = earlier;
+			/* the row itself is after earlier: there is always a candidate */
+			/* (the candidate's copy lives as long as the merge) */
+			MemoryContextSwitchTo(mergecxt);
+			while (!has_candidate || candidate_period < earlier)
+			{
+				if (!tuplestore_gettupleslot(before, true, true, candidate))
+					elog(ERROR, "pct_change lost a period");
+				slot_getallattrs(candidate);
+				candidate_period = DatumGetInt64(candidate->tts_values[0]);
+				has_candidate = true;
+			}
+			MemoryContextSwitchTo(oldcxt);
+			PutFound(scan, row->tts_values[2],
+					 candidate_period == earlier ? candidate : NULL,
+					 row->tts_values[1]);
+			tuplestore_trim(before);
+		}
+		MemoryContextReset(rowcxt);
+	}
+	tuplestore_end(before);
+	ExecDropSingleTupleTableSlot(candidate);
+}
+
+static void
+PeriodSpillCompute(WindowObject winobj, FunctionCallInfo fcinfo,
+				   PeriodCallSite *site, Interval *step, PeriodCache *cache)
+{
+	MemoryContext querycxt = fcinfo->flinfo->fn_mcxt;
+	Oid			valuetype = TfArgType(fcinfo, 0);
+	Oid			period_types[3] = {INT8OID, valuetype, INT8OID};
+	Oid			found_types[3] = {INT8OID, BOOLOID, FLOAT8OID};
+	bool		ascending = false;
+	int			argnos[4] = {0, 1, 2, 3};
+	PeriodSpillScan scan;
+	SpacingScan spacing;
+	SpacingScan *spacingp = site->spacing == NULL ? &spacing : NULL;
+	MemoryContext rowcxt;
+	MemoryContext oldcxt;
+	bool		zone_null;
+	Datum		zone = (Datum) 0;
+
+	/* the zone of the current row, for the spacing, as in memory */
+	if (site->has_zone)
+		zone = WinGetFuncArgCurrent(winobj, 3, &zone_null);
+
+	/*
+	 * a step (and time zone) that is a constant or a parameter is the
+	 * current row's for every row: only values and periods are read
+	 */
+	memset(&scan, 0, sizeof(scan));
+	scan.site = site;
+	if (get_fn_expr_arg_stable(fcinfo->flinfo, 2) &&
+		(!site->has_zone || get_fn_expr_arg_stable(fcinfo->flinfo, 3)))
+		scan.step = step;
+	scan.in_order = scan.step != NULL && StepKeepsOrder(site, step);
+	scan.periods = TfSpillBegin(cache, querycxt, 3, period_types, 1, &ascending);
+	if (!scan.in_order)
+		scan.lookups = TfSpillBegin(cache, querycxt, 3, period_types, 1, &ascending);
+	TfScanPartitionArgs(winobj, scan.step != NULL ? 2 : site->has_zone ? 4 : 3,
+						argnos, PeriodSpillRow, &scan);
+	if (site->has_zone)
+		SetZone(site, zone, zone_null);
+	TfSpillSort(scan.periods);
+	if (!scan.in_order)
+		TfSpillSort(scan.lookups);
+
+	scan.found = TfSpillBegin(cache, querycxt, 3, found_types, 1, &ascending);
+	SpacingBegin(&spacing);
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "pct_change row",
+								   ALLOCSET_SMALL_SIZES);
+	oldcxt = MemoryContextSwitchTo(rowcxt);
+	if (scan.in_order)
+		MergeInOrder(&scan, spacingp, step, rowcxt);
+	else
+		MergeLookups(&scan, spacingp, rowcxt);
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextDelete(rowcxt);
+	TfSpillEnd(scan.periods);
+	if (scan.lookups != NULL)
+		TfSpillEnd(scan.lookups);
+	if (spacingp != NULL)
+		SpacingEnd(site, spacingp);
+	TfSpillSort(scan.found);
+	cache->spill = scan.found;
+}
+
+/*
  * pct_change(value, period, step [, time_zone]) OVER (PARTITION BY ...):
  * change from the row of the same partition whose period is exactly
  * period - step; NULL where that period is missing, so a gap never
@@ -739,12 +1117,12 @@ pct_change_period(PG_FUNCTION_ARGS)
 	PeriodCallSite *site = GetPeriodCallSite(fcinfo);
 	PeriodCache *cache = WinGetPartitionLocalMemory(winobj, sizeof(PeriodCache));
 	Interval   *step = CurrentStep(winobj, site);
+	int64		pos = WinGetCurrentPosition(winobj);
 	Datum		value;
 	Datum		period;
 	bool		value_null;
 	bool		period_null;
 	bool		isnull;
-	Timestamp	current;
 	Timestamp	earlier;
 	PeriodValue *previous;
 	float8		change;
@@ -753,24 +1131,41 @@ pct_change_period(PG_FUNCTION_ARGS)
 		CurrentZone(winobj, site);
 	if (!cache->computed)
 	{
-		PeriodCacheCompute(winobj, site->type, site->periodtype, cache);
-		if (site->spacing == NULL)
-			FindSpacing(site, cache->periods, cache->nperiods);
+		if (TfPartitionFits((double) WinGetPartitionRowCount(winobj) * sizeof(PeriodValue)))
+		{
+			PeriodCacheCompute(winobj, site->type, site->periodtype, cache);
+			if (site->spacing == NULL)
+				FindSpacing(site, cache->periods, cache->nperiods);
+		}
+		else
+			PeriodSpillCompute(winobj, fcinfo, site, step, cache);
+		cache->computed = true;
 	}
 
-	/* only the current row is read from now on */
-	WinSetMarkPosition(winobj, WinGetCurrentPosition(winobj));
+	/*
+	 * No mark is set (see TfScanPartition): the partition stays in the
+	 * window's tuplestore until it ends.
+	 */
+
+	if (cache->spill != NULL)
+	{
+		TupleTableSlot *found;
+
+		if (!TfSpillSeek(cache->spill, pos))
+			PG_RETURN_NULL();
+		found = cache->spill->slot;
+		site->lookups++;
+		if (!DatumGetBool(found->tts_values[1]))
+			PG_RETURN_NULL();
+		site->matches++;
+		if (found->tts_isnull[2])
+			PG_RETURN_NULL();
+		PG_RETURN_FLOAT8(DatumGetFloat8(found->tts_values[2]));
+	}
 
 	value = WinGetFuncArgCurrent(winobj, 0, &value_null);
 	period = WinGetFuncArgCurrent(winobj, 1, &period_null);
-	if (value_null || period_null ||
-		!PeriodTimestamp(site->periodtype, period, &current) ||
-		TIMESTAMP_NOT_FINITE(current))
-		PG_RETURN_NULL();
-
-	if (!StepMayLeaveRange(current, step))
-		earlier = PeriodMinusStep(site, period, step);
-	else if (!PeriodMinusStepNearStart(site, current, step, &earlier))
+	if (!EarlierPeriod(site, value_null, period, period_null, step, &earlier))
 		PG_RETURN_NULL();
 	site->lookups++;
 	previous = FindPeriod(cache, earlier);

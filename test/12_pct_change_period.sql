@@ -48,48 +48,7 @@ FROM trade.dots_annual;
 
 ANALYZE tft.s_flows, tft.s_world, tft.s_china, tft.s_dots;
 
--- the change from prev to cur in the plain-SQL formulation: exact numeric
--- for numeric and bigint, PostgreSQL's float8 arithmetic for float8
-CREATE FUNCTION tft.change_sql(val text, prev text, cur text)
-RETURNS text LANGUAGE sql IMMUTABLE
-AS $$
-	SELECT CASE WHEN val = 'v_f8'
-				THEN format('%2$s / nullif(%1$s, 0) - 1', prev, cur)
-				ELSE format('((%2$s::numeric - %1$s) / nullif(%1$s, 0))::float8', prev, cur)
-		   END
-$$;
-
-CREATE FUNCTION tft.mismatch_sql(val text)
-RETURNS text LANGUAGE sql IMMUTABLE
-AS $$
-	SELECT CASE WHEN val = 'v_f8' THEN 'got.r IS DISTINCT FROM want.r'
-				ELSE 'NOT tft.close(got.r, want.r)' END
-$$;
-
--- rows where pct_change(val, per, step) OVER (PARTITION BY series <extra>)
--- differs from the self-join on per - step
-CREATE FUNCTION tft.selfjoin_check(src text, val text, per text, step text, extra text DEFAULT '')
-RETURNS text LANGUAGE sql
-AS $$
-	SELECT format($q$
-		WITH got AS (
-			SELECT id, pct_change(%2$I, %3$I, %4$L::interval) OVER (PARTITION BY series %5$s) AS r
-			FROM %1$s),
-		want AS (
-			SELECT c.id, %6$s AS r
-			FROM %1$s AS c
-				LEFT JOIN %1$s AS p
-					ON p.series = c.series AND p.%3$I = c.%3$I - %4$L::interval
-			WHERE isfinite(c.%3$I) OR c.%3$I IS NULL
-			UNION ALL
-			SELECT id, NULL FROM %1$s WHERE NOT isfinite(%3$I))
-		SELECT got.id, got.r AS got, want.r AS want
-		FROM got FULL JOIN want ON got.id = want.id
-		WHERE %7$s
-	$q$, src, val, per, step, extra,
-		tft.change_sql(val, format('p.%I', val), format('c.%I', val)),
-		tft.mismatch_sql(val))
-$$;
+\i test/fixtures/pct_change_checks.psql
 
 -- the same against the RANGE frame formulation
 CREATE FUNCTION tft.range_check(src text, val text, per text, step text)

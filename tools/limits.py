@@ -61,6 +61,8 @@ QUERIES = [
     # for comparison: PostgreSQL's own window machinery over the same rows
     ("(core) count(*) OVER ()",
      "SELECT sum(x) FROM (SELECT count(*) OVER () AS x FROM {t}) AS s"),
+    ("(core) rank() OVER (ORDER BY value DESC)",
+     "SELECT sum(x) FROM (SELECT rank() OVER (ORDER BY value DESC) AS x FROM {t}) AS s"),
 ]
 
 SESSION = ("SET max_parallel_workers_per_gather = 0; SET jit = off; "
