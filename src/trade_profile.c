@@ -591,8 +591,10 @@ trade_profile_partner_value(PG_FUNCTION_ARGS)
 }
 
 /*
- * trade_share(profile, partner): the partner's share of the total; 0 when
- * it is absent, NULL when the total is zero or the profile empty.
+ * trade_share(profile, partner): the partner's share of the total; NULL
+ * when the total is zero or the profile empty.  An absent partner counts as
+ * 0: its share is 0, or NaN where the total is NaN, as float8 arithmetic
+ * (and the group form, and the trade_share aggregate) has it.
  */
 PG_FUNCTION_INFO_V1(trade_profile_share);
 Datum
@@ -607,7 +609,10 @@ trade_profile_share(PG_FUNCTION_ARGS)
 	if (!UsableWhole(&whole))
 		PG_RETURN_NULL();
 	if (!found)
-		PG_RETURN_FLOAT8(0.0);
+	{
+		TfTotalInit(&part, whole.kind);
+		part.count = 1;
+	}
 	return ShareResult(fcinfo, &part, &whole);
 }
 
