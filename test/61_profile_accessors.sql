@@ -24,24 +24,8 @@
 
 SELECT plan(39);
 
--- the monthly profiles of three kinds
-CREATE TABLE tft.profiles AS
-SELECT 'numeric' AS kind, reporter, period, trade_profile(partner, v_num) AS p FROM tft.flows GROUP BY 2, 3
-UNION ALL
-SELECT 'float8', reporter, period, trade_profile(partner, v_f8) FROM tft.flows GROUP BY 2, 3
-UNION ALL
-SELECT 'bigint', reporter, period, trade_profile(partner_code, v_big) FROM tft.flows GROUP BY 2, 3;
-
--- the partner sums of plain SQL, partners named as text ('P07', or 107 for bigint)
-CREATE TABLE tft.sums AS
-SELECT 'numeric' AS kind, reporter, period, partner, sum(v_num) AS s, NULL::float8 AS sf
-FROM tft.flows WHERE partner IS NOT NULL AND v_num IS NOT NULL GROUP BY 2, 3, 4
-UNION ALL
-SELECT 'float8', reporter, period, partner, NULL, sum(v_f8)
-FROM tft.flows WHERE partner IS NOT NULL AND v_f8 IS NOT NULL GROUP BY 2, 3, 4
-UNION ALL
-SELECT 'bigint', reporter, period, partner_code::text, sum(v_big), NULL
-FROM tft.flows WHERE partner_code IS NOT NULL AND v_big IS NOT NULL GROUP BY 2, 3, 4;
+-- tft.profiles: the monthly profiles of three kinds; tft.sums: their partner sums
+\i test/fixtures/profiles.psql
 
 -- the truth for every group and partner: P01..P15 (101..115) and one never seen
 CREATE TABLE tft.truth AS
