@@ -293,19 +293,27 @@ ParseTotal(ProfileParse *parse, TfTotalKind kind, const ParsedTotal *parsed,
 			break;
 		case TF_TOTAL_INTEGER:
 			{
-				const char *p = token + (*token == '-');
+				bool		negative = *token == '-';
+				const char *p = token + negative;
 				int128		value = 0;
 
+				/*
+				 * accumulated with the sign of the total, so that the
+				 * smallest int128, whose magnitude is not an int128, reads
+				 */
 				for (; *p != '\0'; p++)
 				{
+					int			digit = *p - '0';
+
 					if (!isdigit((unsigned char) *p) ||
 						__builtin_mul_overflow(value, 10, &value) ||
-						__builtin_add_overflow(value, *p - '0', &value))
+						(negative ? __builtin_sub_overflow(value, digit, &value) :
+						 __builtin_add_overflow(value, digit, &value)))
 						ParseInvalid(parse,
 									 psprintf("The total of partner \"%s\" is not an integer of 128 bits.",
 											  parsed->partner));
 				}
-				total->v.i = (*token == '-') ? -value : value;
+				total->v.i = value;
 				break;
 			}
 	}
