@@ -18,7 +18,7 @@
 
 \i test/fixtures/setup.psql
 
-SELECT plan(75);
+SELECT plan(77);
 
 -- pg_temp.share_state(value, is_part), pg_temp.totals_state(partner, value, target)
 \i test/fixtures/state_aggregates.psql
@@ -32,6 +32,9 @@ FROM (VALUES ('a', 'NaN'::numeric), ('b', 'Infinity'), ('c', '-Infinity'), ('d',
 UNION ALL
 SELECT 'float8 NaN, infinities, -0, denormal', trade_profile(x, v)
 FROM (VALUES ('a', 'NaN'::float8), ('b', 'Infinity'), ('c', '-Infinity'), ('d', '-0'), ('e', 5e-324), ('f', 1.7976931348623157e308)) AS t(x, v)
+UNION ALL
+SELECT 'float8 NaN of Infinity + -Infinity', trade_profile(x, v)
+FROM (VALUES ('a', 'Infinity'::float8), ('a', '-Infinity'), ('b', 1)) AS t(x, v)
 UNION ALL
 SELECT 'numeric of 1000 digits and of scale 1000', trade_profile(x, v)
 FROM (VALUES ('a', 1e999::numeric), ('b', 1e-1000), ('c', 0.000000000000000000000000000001), ('d', 1.500000)) AS t(x, v)
@@ -74,7 +77,7 @@ SELECT is_empty($$SELECT id FROM tft.all_profiles WHERE p::text::trade_profile I
 				'every profile read back from its text form is the same profile, with the same text');
 SELECT is_empty($$SELECT id FROM tft.all_profiles WHERE trade_profile_send(p::text::trade_profile) <> trade_profile_send(p)$$,
 				'and the same binary form');
-SELECT is((SELECT count(*) FROM tft.all_profiles), (SELECT count(*) FROM tft.profiles WHERE p IS NOT NULL) + 1350 + 11,
+SELECT is((SELECT count(*) FROM tft.all_profiles), (SELECT count(*) FROM tft.profiles WHERE p IS NOT NULL) + 1350 + 12,
 		  'the round trips cover every profile of the generated and real data, and the extremes');
 
 SELECT '/tmp/tradeflow_63_' || pg_backend_pid() || '.bin' AS tf_copy_file \gset
@@ -102,6 +105,15 @@ SELECT is((SELECT total(p) FROM tft.extremes WHERE name = 'int128 limits'), -1::
 		  'totals at the 128-bit limits read back exactly (their sum is -1)');
 SELECT is((SELECT partner_value(p, 'a') FROM tft.extremes WHERE name = 'the smallest int128 as a sum'), -(2::numeric ^ 127)::numeric(39),
 		  'a sum of -2^127, the smallest int128, reads back from its text form');
+
+-- a NaN is a NaN, whatever its sign bit
+SELECT is((SELECT p FROM tft.extremes WHERE name = 'float8 NaN of Infinity + -Infinity'),
+		  '{"version": 1, "values": "double precision", "partners": "text", "totals": {"a": "NaN", "b": 1}}'::trade_profile,
+		  'the NaN of Infinity + -Infinity (negative on x86) equals the NaN read from text');
+SELECT is((SELECT count(DISTINCT s) FROM (SELECT pg_temp.share_state(v, true) AS s FROM (VALUES ('Infinity'::float8), ('-Infinity')) AS t(v)
+										  UNION ALL
+										  SELECT pg_temp.share_state(v, true) FROM (VALUES ('NaN'::float8), ('NaN')) AS t(v)) AS u),
+		  1::bigint, 'trade_share_state: the NaN of Infinity + -Infinity and the NaN of NaN + NaN are one value');
 
 -- partners in any order are read into the canonical value
 SELECT is('{"version": 1, "values": "numeric", "partners": "text", "totals": {"b": 2, "a": 1.0, "c": 3}}'::trade_profile,
