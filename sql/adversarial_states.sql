@@ -9,27 +9,8 @@ CREATE EXTENSION tradeflow;
 -- statement raises
 \i test/fixtures/error_of.psql
 
--- a binary image received as a value of type typ: COPY writes the image as a
--- bytea field (whose binary form is the bytes themselves) and reads it back
--- into a column of type typ, whose receive function gets exactly those bytes;
--- returns the value's text form, or the error
-CREATE FUNCTION pg_temp.received(image bytea, typ text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	file text := format('/tmp/tradeflow_adversarial_%s.bin', pg_backend_pid());
-	result text;
-	detail text;
-BEGIN
-	EXECUTE format('COPY (SELECT %L::bytea) TO %L (FORMAT binary)', image, file);
-	EXECUTE format('CREATE TEMP TABLE received_value (v %s)', typ);
-	EXECUTE format('COPY received_value FROM %L (FORMAT binary)', file);
-	SELECT v::text INTO result FROM received_value;
-	DROP TABLE received_value;
-	RETURN result;
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
-	RETURN SQLSTATE || ': ' || SQLERRM || coalesce(' (' || nullif(detail, '') || ')', '');
-END $$;
+-- pg_temp.received(image, typ): a binary image received as a value of type typ
+\i test/fixtures/received.psql
 
 -- the 128-bit integer at hexadecimal digit pos of a state's text form
 CREATE FUNCTION pg_temp.int128_at(h text, pos int) RETURNS numeric

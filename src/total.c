@@ -450,7 +450,12 @@ TfTotalWriteValue(StringInfo buf, const TfTotal *total)
 				break;
 			}
 		case TF_TOTAL_FLOAT8:
-			pq_sendfloat8(buf, total->v.f);
+			/*
+			 * one NaN: float8 arithmetic makes NaNs of either sign (Infinity
+			 * + -Infinity is -NaN on x86), which print and compare alike,
+			 * and the image is what equality and hashing compare
+			 */
+			pq_sendfloat8(buf, isnan(total->v.f) ? get_float8_nan() : total->v.f);
 			break;
 		case TF_TOTAL_INTEGER:
 			pq_sendint64(buf, (int64) (total->v.i >> 64));

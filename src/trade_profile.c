@@ -293,19 +293,27 @@ ParseTotal(ProfileParse *parse, TfTotalKind kind, const ParsedTotal *parsed,
 			break;
 		case TF_TOTAL_INTEGER:
 			{
-				const char *p = token + (*token == '-');
+				bool		negative = *token == '-';
+				const char *p = token + negative;
 				int128		value = 0;
 
+				/*
+				 * accumulated with the sign of the total, so that the
+				 * smallest int128, whose magnitude is not an int128, reads
+				 */
 				for (; *p != '\0'; p++)
 				{
+					int			digit = *p - '0';
+
 					if (!isdigit((unsigned char) *p) ||
 						__builtin_mul_overflow(value, 10, &value) ||
-						__builtin_add_overflow(value, *p - '0', &value))
+						(negative ? __builtin_sub_overflow(value, digit, &value) :
+						 __builtin_add_overflow(value, digit, &value)))
 						ParseInvalid(parse,
 									 psprintf("The total of partner \"%s\" is not an integer of 128 bits.",
 											  parsed->partner));
 				}
-				total->v.i = (*token == '-') ? -value : value;
+				total->v.i = value;
 				break;
 			}
 	}
@@ -591,8 +599,10 @@ trade_profile_partner_value(PG_FUNCTION_ARGS)
 }
 
 /*
- * trade_share(profile, partner): the partner's share of the total; 0 when
- * it is absent, NULL when the total is zero or the profile empty.
+ * trade_share(profile, partner): the partner's share of the total; NULL
+ * when the total is zero or the profile empty.  An absent partner counts as
+ * 0: its share is 0, or NaN where the total is NaN, as float8 arithmetic
+ * (and the group form, and the trade_share aggregate) has it.
  */
 PG_FUNCTION_INFO_V1(trade_profile_share);
 Datum
@@ -607,7 +617,10 @@ trade_profile_share(PG_FUNCTION_ARGS)
 	if (!UsableWhole(&whole))
 		PG_RETURN_NULL();
 	if (!found)
-		PG_RETURN_FLOAT8(0.0);
+	{
+		TfTotalInit(&part, whole.kind);
+		part.count = 1;
+	}
 	return ShareResult(fcinfo, &part, &whole);
 }
 

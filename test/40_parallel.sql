@@ -41,42 +41,8 @@ FROM (SELECT i, (random() * 80)::int AS p, random() AS u,
 	  FROM generate_series(1, 200000) AS i) AS r;
 ANALYZE tft.big;
 
-SET LOCAL parallel_setup_cost = 0;
-SET LOCAL parallel_tuple_cost = 0;
-SET LOCAL min_parallel_table_scan_size = 0;
-SET LOCAL min_parallel_index_scan_size = 0;
-SET LOCAL max_parallel_workers_per_gather = 2;
-SET LOCAL parallel_leader_participation = off;
-SET LOCAL enable_partitionwise_aggregate = on;
--- the combine functions of the per-partner states say they are costly, so
--- that the planner aggregates many groups serially; here every aggregate
--- is to run in parallel, to test its combine function
-ALTER FUNCTION rank_partner_combine(partner_totals, partner_totals) COST 1;
-ALTER FUNCTION trade_profile_combine(trade_profile, trade_profile) COST 1;
-
-CREATE TABLE tft.runs (name text PRIMARY KEY, query text, plan text, analyzed text, serial_plan text);
-
--- run query in parallel into table tft.<name>_par (through EXPLAIN ANALYZE),
--- and serially into tft.<name>_ser, keeping the plans
-CREATE FUNCTION tft.run(name text, query text)
-RETURNS void LANGUAGE plpgsql
-AS $$
-DECLARE
-	line text;
-	analyzed text := '';
-	workers text := current_setting('max_parallel_workers_per_gather');
-BEGIN
-	FOR line IN EXECUTE format('EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) CREATE TABLE tft.%I AS %s',
-							   name || '_par', query) LOOP
-		analyzed := analyzed || line || E'\n';
-	END LOOP;
-	PERFORM set_config('max_parallel_workers_per_gather', '0', true);
-	EXECUTE format('CREATE TABLE tft.%I AS %s', name || '_ser', query);
-	INSERT INTO tft.runs VALUES (name, query, NULL, analyzed, tft.plan(query));
-	PERFORM set_config('max_parallel_workers_per_gather', workers, true);
-	UPDATE tft.runs SET plan = tft.plan(run.query) WHERE runs.name = run.name;
-END
-$$;
+-- parallel costs at zero, the combine functions cheap, tft.runs and tft.run()
+\i test/fixtures/parallel.psql
 
 SELECT tft.run(name, query) FROM (VALUES
 	('share_num', 'SELECT g, trade_share(v_num, is_part) AS r FROM tft.big GROUP BY g'),
@@ -95,16 +61,9 @@ SELECT tft.run(name, query) FROM (VALUES
 ) AS t(name, query)
 \g /dev/null
 
-SELECT ok(plan ~ 'Partial (Hash|Group)?Aggregate' AND plan ~ 'Gather',
-		  format('%s: the plan has a Partial aggregate under a Gather: %s', name, query))
-FROM tft.runs ORDER BY name;
-
-SELECT ok(analyzed ~ 'Workers Launched: 2' AND analyzed ~ 'Partial (Hash|Group)?Aggregate',
-		  format('%s: EXPLAIN ANALYZE: 2 workers launched', name))
-FROM tft.runs ORDER BY name;
-
-SELECT ok(serial_plan !~ 'Partial|Gather', 'max_parallel_workers_per_gather = 0 gives serial plans')
-FROM (SELECT string_agg(serial_plan, '') AS serial_plan FROM tft.runs) AS s;
+-- for each run: a Partial aggregate under a Gather, 2 workers launched;
+-- and serial plans without
+\i test/fixtures/parallel_plans.psql
 
 SELECT bag_eq(format('TABLE tft.%I', name || '_par'), format('TABLE tft.%I', name || '_ser'),
 			  format('%s: the parallel result equals the serial result exactly', name))

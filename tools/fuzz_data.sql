@@ -10,7 +10,7 @@
 --                 infinities, steps (NULL, zero, negative, mixed) and
 --                 booleans with NULLs
 --   fuzz.states   aggregate states of fuzz.flows by reporter, of each value
---                 type (trade_share_state, partner_totals)
+--                 type (trade_share_state, partner_totals, trade_profile)
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 
@@ -98,7 +98,10 @@ CREATE TABLE fuzz.states (
 	share_f8 trade_share_state,
 	share_int trade_share_state,
 	totals_num partner_totals,
-	totals_code partner_totals
+	totals_code partner_totals,
+	prof_num trade_profile,
+	prof_f8 trade_profile,
+	prof_code trade_profile
 );
 INSERT INTO fuzz.states (reporter) SELECT DISTINCT reporter FROM fuzz.flows;
 
@@ -125,7 +128,11 @@ SET share_num = (SELECT fuzz.share_state(v_num, is_part) FROM fuzz.flows f
 	totals_num = (SELECT fuzz.partner_state(partner, v_num, 'P3') FROM fuzz.flows f
 				  WHERE f.reporter = s.reporter AND abs(v_num) < 1e200),
 	totals_code = (SELECT fuzz.partner_state(partner_code, v_big, 103) FROM fuzz.flows f
-				   WHERE f.reporter = s.reporter);
+				   WHERE f.reporter = s.reporter),
+	prof_num = (SELECT trade_profile(partner, v_num) FROM fuzz.flows f WHERE f.reporter = s.reporter),
+	prof_f8 = (SELECT trade_profile(partner, v_f8) FROM fuzz.flows f
+			   WHERE f.reporter = s.reporter AND abs(v_f8) < 1e300),
+	prof_code = (SELECT trade_profile(partner_code, v_big) FROM fuzz.flows f WHERE f.reporter = s.reporter);
 
 ANALYZE fuzz.flows;
 ANALYZE fuzz.states;

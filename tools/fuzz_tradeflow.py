@@ -316,6 +316,8 @@ def typed_value(r, typ, src):
 def role_arg(r, role, typ, src, exact=False):
     """An argument of the given role and declared type; a value may take
     another type (pick_type) unless exact."""
+    if typ == "trade_profile":
+        return profile_expr(r)
     if role == "value":
         return typed_value(r, typ if exact else pick_type(r, [typ]), src)
     if role == "is_part":
@@ -324,9 +326,65 @@ def role_arg(r, role, typ, src, exact=False):
         return period_expr(r, typ, src)
     if role == "step":
         return step_expr(r, src)
+    if role == "profile":
+        return profile_expr(r)
     if role == "partner" and src != "const":
         return partner_expr(r, typ, src)
     return target_expr(r, typ, src)
+
+
+def profile_expr(r):
+    """A trade_profile: stored, built, rolled up, NULL, or a (mutated) text
+    or image literal."""
+    k = r.random()
+    if k < 0.3:
+        return "(SELECT %s FROM fuzz.states WHERE reporter = %d)" % (
+            r.choice(CAT.state_columns.get("trade_profile") or ["NULL::trade_profile"]), r.randint(0, 21))
+    if k < 0.4:
+        return "(SELECT trade_profile(%s, %s) FROM fuzz.flows WHERE reporter %% %d = %d)" % (
+            r.choice(["partner", "partner_code", "partner_code::int"]),
+            r.choice(["v_num", "v_f8", "v_big", "v_int", "v_int::smallint", "v_f8::real"]), r.randint(1, 4), r.randint(0, 3))
+    if k < 0.5:
+        return "(SELECT rollup(%s) FROM fuzz.states)" % r.choice(CAT.state_columns.get("trade_profile") or ["NULL::trade_profile"])
+    if k < 0.55:
+        return "NULL::trade_profile"
+    return state_literal(r, IMAGES, "trade_profile")
+
+
+def profile_call_arg(r, typ):
+    """An argument of an accessor of profiles, by its declared type."""
+    if typ == "trade_profile":
+        return profile_expr(r)
+    if typ == "text":
+        return r.choice(["'P1'", "'P3'", "''", "'Côte d''Ivoire'", "NULL", "repeat('x', 3000)", "'P99'", "'103'"])
+    if typ == "bigint":
+        return r.choice(["103", "100", "-9223372036854775808", "9223372036854775807", "NULL", "7"]) + "::bigint"
+    if typ == "text[]":
+        return r.choice(["ARRAY['P1', 'P3']", "ARRAY['P1', 'P1', NULL]", "'{}'::text[]", "ARRAY[NULL]::text[]",
+                         "ARRAY[['P1'], ['P2']]", "'[5:6]={P1,P2}'::text[]", "NULL::text[]"])
+    if typ == "bigint[]":
+        return r.choice(["ARRAY[100, 103]::bigint[]", "ARRAY[103, 103, NULL]::bigint[]", "'{}'::bigint[]",
+                         "ARRAY[[100], [101]]::bigint[]", "NULL::bigint[]"])
+    if typ == "integer":
+        return r.choice(["0", "1", "3", "-1", "2147483647", "-2147483648", "NULL"])
+    if typ == "boolean":
+        return r.choice(["true", "false", "NULL"])
+    return "NULL::%s" % typ
+
+
+def q_profile(r):
+    """A call of a function of the catalog that takes a trade_profile and
+    is not a support function: the accessors."""
+    name, args, retset = r.choice(CAT.profile_functions)
+    call = "%s(%s)" % (name, ", ".join(profile_call_arg(r, t) for t in args))
+    if retset:
+        return r.choice(["SELECT * FROM %s", "SELECT count(*) FROM %s", "SELECT * FROM %s LIMIT 2"]) % call
+    if r.random() < 0.3:
+        # over every stored profile of the column, as a dashboard reads them
+        col = r.choice(CAT.state_columns.get("trade_profile") or ["NULL::trade_profile"])
+        first = ", ".join(col if i == 0 else profile_call_arg(r, t) for i, t in enumerate(args))
+        return "SELECT reporter, %s(%s) FROM fuzz.states" % (name, first)
+    return "SELECT %s" % call
 
 
 def call_args(r, form, src):
@@ -338,7 +396,7 @@ def call_args(r, form, src):
 WINDOW_FORMS = [("pct_change", "w", 1), ("pct_change", "w", 3)] * 2 + [
     ("trade_share", "w", 1), ("rank_partner", "w", 1),
     ("trade_share", "a", 2), ("rank_partner", "a", 3)]
-AGGREGATE_FORMS = [("trade_share", "a", 2), ("rank_partner", "a", 3)]
+AGGREGATE_FORMS = [("trade_share", "a", 2), ("rank_partner", "a", 3), ("trade_profile", "a", 2)]
 
 
 def window_call(r, src, parts, orders):
@@ -521,7 +579,44 @@ class Images:
         return self.mutate(built) if r.random() < 0.2 else built
 
 
+# types whose text form is JSON (not the hexadecimal image), and their
+# stored texts; IMAGES: the Images of the run
+JSON_TEXT_TYPES = ["trade_profile"]
+TEXTS = {}
+IMAGES = None
+
+
+def mutate_text(r, text):
+    """A text form changed a little: cut, a character replaced, a piece
+    repeated, or a hostile token put in."""
+    t = text
+    for _ in range(r.randint(1, 3)):
+        op = r.random()
+        i = r.randrange(len(t) + 1)
+        if op < 0.25:
+            t = t[:i]
+        elif op < 0.5 and t:
+            t = t[:i] + r.choice('{}[]":,0-9eE.+ \\') + t[i + 1:]
+        elif op < 0.65:
+            j = r.randrange(i, len(t) + 1)
+            t = t[:j] + t[i:j] + t[j:]
+        else:
+            t = t[:i] + r.choice(['"NaN"', '"-Infinity"', "-0", "1e400", "1e-400", "99999999999999999999999999999999999999999",
+                                  '"version": 2', '"P1": 1', '"\\u0000"', "null", "[1]", '{"a": 1}',
+                                  "170141183460469231731687303715884105728"]) + t[i:]
+    return t
+
+
+def text_literal(r, typ):
+    text = r.choice(TEXTS.get(typ) or ["{}"])
+    if r.random() < 0.6:
+        text = mutate_text(r, text)
+    return "%s::%s" % ("'" + text.replace("'", "''") + "'", typ)
+
+
 def state_literal(r, images, typ):
+    if typ in JSON_TEXT_TYPES:
+        return text_literal(r, typ)
     k = r.random()
     if k < 0.85:
         return "'%s'::%s" % (images.image(typ).hex(), typ)
@@ -673,6 +768,8 @@ def q_misc(r, serial):
 
 def make_query(r, images, serial=0):
     k = r.random()
+    if k < 0.10 and CAT.profile_functions:
+        return q_profile(r)
     if k < 0.38:
         return q_window(r)
     if k < 0.58:
@@ -737,6 +834,8 @@ ROLES = {
     ("trade_share", "a", 2): ("value", "is_part"),
     ("rank_partner", "w", 1): ("value",),
     ("rank_partner", "a", 3): ("partner", "value", "target"),
+    ("trade_profile", "a", 2): ("partner", "value"),
+    ("rollup", "a", 1): ("profile",),
 }
 
 CATALOG_SQL = """
@@ -752,6 +851,19 @@ FROM pg_proc AS p
      LEFT JOIN pg_aggregate AS a ON a.aggfnoid = p.oid
 WHERE e.extname = 'tradeflow'
 ORDER BY 1, 2, 3
+"""
+
+PROFILE_FUNCTIONS_SQL = """
+SELECT p.proname, array_to_string(ARRAY(SELECT format_type(t, NULL)
+                                        FROM unnest(p.proargtypes) WITH ORDINALITY AS u(t, n) ORDER BY n), ','),
+       p.proretset
+FROM pg_proc AS p
+     JOIN pg_depend AS d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+         AND d.refclassid = 'pg_extension'::regclass
+     JOIN pg_extension AS e ON e.oid = d.refobjid
+WHERE e.extname = 'tradeflow' AND p.prokind = 'f' AND 'trade_profile'::regtype = ANY (p.proargtypes)
+  AND p.proname !~ '^trade_profile_'
+ORDER BY 1, 2
 """
 
 STATE_COLUMNS_SQL = """
@@ -799,15 +911,22 @@ class Catalog:
     def types(self, role):
         """Every type an argument of this role takes in some form."""
         return sorted({args[i] for form, roles in ROLES.items() for args in self.forms[form]
-                       for i, ro in enumerate(roles) if ro == role})
+                       for i, ro in enumerate(roles) if ro == role and args[i] not in JSON_TEXT_TYPES})
 
     def aggregates_of(self, stype):
         return [a for a in self.aggregates if a.stype == stype]
 
     @classmethod
     def load(cls):
-        return cls([row for row in query_fetch(CATALOG_SQL) if row],
-                   [row for row in query_fetch(STATE_COLUMNS_SQL) if row])
+        cat = cls([row for row in query_fetch(CATALOG_SQL) if row],
+                  [row for row in query_fetch(STATE_COLUMNS_SQL) if row])
+        # the functions that take a profile (accessors), as (name, args, returns a set)
+        cat.profile_functions = []
+        for row in query_fetch(PROFILE_FUNCTIONS_SQL):
+            if row:
+                name, args, retset = row.split("|")
+                cat.profile_functions.append((name, tuple(args.split(",")), retset == "t"))
+        return cat
 
 
 CAT = None
@@ -846,9 +965,10 @@ def setup_script(r, pools):
         if pools.get(agg.stype):
             # an initial state given as text, of the matching kind or not,
             # with or without the final function
+            init = r.choice(TEXTS[agg.stype] if agg.stype in JSON_TEXT_TYPES else pools[agg.stype])
             out.append("CREATE AGGREGATE fuzz.init_%s(%s) (SFUNC = %s, STYPE = %s%s, INITCOND = '%s');" % (
                 agg.name, args, agg.transfn, agg.stype, final if r.random() < 0.7 else "",
-                r.choice(pools[agg.stype])))
+                init.replace("'", "''")))
         # a moving-aggregate form whose "inverse" adds again: wrong sums, never a crash
         out.append("CREATE AGGREGATE fuzz.moving_%s(%s) (SFUNC = %s, STYPE = %s%s, MSFUNC = %s, "
                    "MINVFUNC = %s, MSTYPE = %s%s);" % (
@@ -884,6 +1004,8 @@ def fuzz(args, r, out, work):
     print("forms from the catalog: %s" % ", ".join(
         "%s %s: %d" % (name, {"f": "function", "w": "window", "a": "aggregate"}[kind], len(CAT.forms[(name, kind, n)]))
         for name, kind, n in ROLES), file=sys.stderr)
+    print("functions of profiles from the catalog: %s" % ", ".join(
+        "%s(%s)" % (name, ", ".join(args)) for name, args, _ in CAT.profile_functions), file=sys.stderr)
     if CAT.unknown:
         print("forms this file gives no roles, not called: %s" % ", ".join(
             "%s (%s, %d arguments)" % f for f in CAT.unknown), file=sys.stderr)
@@ -893,8 +1015,15 @@ def fuzz(args, r, out, work):
     for typ, cols in CAT.state_columns.items():
         pools[typ] = [h for h in query_fetch(
             "SELECT s FROM fuzz.states, LATERAL (VALUES %s) AS v(s) WHERE s IS NOT NULL"
-            % ", ".join("(%s::text)" % c for c in cols)) if h]
+            % ", ".join("(encode(%s_send(%s), 'hex'))" % (typ, c) for c in cols)) if h]
     images = Images(r, pools)
+    # the text forms of the stored values whose text form is not their image
+    for typ in JSON_TEXT_TYPES:
+        TEXTS[typ] = [t for t in query_fetch(
+            "SELECT s FROM fuzz.states, LATERAL (VALUES %s) AS v(s) WHERE s IS NOT NULL"
+            % ", ".join("(%s::text)" % c for c in CAT.state_columns.get(typ, []))) if t] or ["{}"]
+    global IMAGES
+    IMAGES = images
 
     setup = os.path.join(work, "setup.sql")
     with open(setup, "w") as f:
