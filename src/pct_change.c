@@ -902,17 +902,23 @@ NextPeriod(PeriodSpillScan *scan, SpacingScan *spacing, Timestamp *period,
 /*
  * Whether period - step, for this one step, never puts two periods in the
  * other order and is always before the period: no part of the step is
- * negative, and it moves dates and timestamps, or timestamptz periods by a
- * time without days or months (which move in a time zone's calendar, where
- * a change of clocks can turn an order around).
+ * negative, and it moves dates, timestamps by days and times, or
+ * timestamptz periods by a time without days or months (which move in a
+ * time zone's calendar, where a change of clocks can turn an order
+ * around).  Months move timestamps out of order when they end a month:
+ * 30 March 14:00 is before 31 March 13:00, but both minus a month are on
+ * 29 February, the first after the second.
  */
 static bool
 StepKeepsOrder(const PeriodCallSite *site, const Interval *step)
 {
 	if (step->month < 0 || step->day < 0 || step->time < 0)
 		return false;
-	return site->periodtype != TIMESTAMPTZOID ||
-		(!site->has_zone && step->month == 0 && step->day == 0);
+	if (site->periodtype == DATEOID)
+		return true;
+	if (site->periodtype == TIMESTAMPOID)
+		return step->month == 0;
+	return !site->has_zone && step->month == 0 && step->day == 0;
 }
 
 /* Returns a period kept as a timestamp as a Datum of its own type. */

@@ -29,7 +29,7 @@
 \i test/fixtures/setup.psql
 \i test/fixtures/pct_change_checks.psql
 
-SELECT plan(54);
+SELECT plan(56);
 
 DO $$ BEGIN PERFORM setseed(0.1313); END $$;
 
@@ -309,6 +309,19 @@ SELECT is_empty($$
 			  WHERE isfinite(c.period) OR c.period IS NULL) AS w ON w.id = p.id
 	WHERE p.r IS DISTINCT FROM w.r
 $$, 'work_mem 64kB, parallel scan: pct_change(v_f8, period, ''1 month'') = self-join');
+
+-- timestamps at other times than midnight minus a month: 30 March 14:00 is
+-- before 31 March 13:00, minus a month the first is after the second (both
+-- on 29 February), so a month does not keep the order of such periods
+CREATE TABLE tft.sp_hours AS
+SELECT i AS id, 1 AS series, timestamp '2024-01-01' + i * interval '1 hour' AS period_ts,
+	   (i * 31 % 997)::float8 AS v_f8
+FROM generate_series(1, 5000) AS i;
+SET LOCAL work_mem = '64kB';
+SELECT is_empty(tft.selfjoin_check('tft.sp_hours', 'v_f8', 'period_ts', '1 month'),
+				'work_mem 64kB: pct_change(v_f8, period_ts, ''1 month'') = self-join, hourly periods');
+SELECT is_empty(tft.selfjoin_check('tft.sp_hours', 'v_f8', 'period_ts', '1 month 2 hours'),
+				'work_mem 64kB: pct_change(v_f8, period_ts, ''1 month 2 hours'') = self-join, hourly periods');
 
 SELECT * FROM finish();
 ROLLBACK;
