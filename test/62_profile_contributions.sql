@@ -10,8 +10,9 @@
 --   previous_value, current_value  the partner's sums, NULL where absent
 --   change                         (current - previous) / previous (double
 --                                  precision: current / previous - 1, as
---                                  pct_change), NULL where either is absent
---                                  or previous is 0
+--                                  pct_change), an absent current counting
+--                                  as 0 (-1 for a partner that left), NULL
+--                                  where previous is absent or 0
 --   contribution                   (coalesce(current, 0) - coalesce(previous,
 --                                  0)) / the previous total, NULL where that
 --                                  total is 0
@@ -76,12 +77,12 @@ $$, 'double precision: one row per partner of either profile, with its previous 
 -- its own change and its contribution
 SELECT is_empty($$
 	SELECT * FROM tft.got AS g JOIN tft.want AS w USING (kind, reporter, period, partner)
-	WHERE kind <> 'float8' AND NOT tft.close(g.change, ((w.cur_s - w.prev_s) / nullif(w.prev_s, 0))::float8)
-$$, 'numeric, bigint: change = (current - previous) / previous, NULL where a side is absent or previous is 0');
+	WHERE kind <> 'float8' AND NOT tft.close(g.change, ((coalesce(w.cur_s, 0) - w.prev_s) / nullif(w.prev_s, 0))::float8)
+$$, 'numeric, bigint: change = (current - previous) / previous, -1 for a partner that left, NULL where previous is absent or 0');
 SELECT is_empty($$
 	SELECT * FROM tft.got AS g JOIN tft.want AS w USING (kind, reporter, period, partner)
-	WHERE kind = 'float8' AND NOT tft.close(g.change, CASE WHEN w.prev_f <> 0 THEN w.cur_f / w.prev_f - 1 END)
-$$, 'double precision: change = current / previous - 1 (float8 arithmetic, as pct_change(float8, float8)), NULL where previous is 0');
+	WHERE kind = 'float8' AND NOT tft.close(g.change, CASE WHEN w.prev_f <> 0 THEN coalesce(w.cur_f, 0) / w.prev_f - 1 END)
+$$, 'double precision: change = current / previous - 1 (float8 arithmetic, as pct_change(float8, float8)), -1 for a partner that left, NULL where previous is absent or 0');
 SELECT is_empty($$
 	SELECT * FROM tft.got AS g JOIN tft.want AS w USING (kind, reporter, period, partner)
 	WHERE kind <> 'float8'
@@ -127,10 +128,10 @@ SELECT results_eq($$
 	FROM contributions((SELECT trade_profile(p, v) FROM (VALUES ('A', 10), ('B', 10), ('D', 0)) AS t(p, v)),
 					   (SELECT trade_profile(p, v) FROM (VALUES ('A', 15), ('C', 5), ('D', 3)) AS t(p, v)))
 $$, $$VALUES ('A', 10::numeric, 15::numeric, 0.5::float8, 0.25::float8),
-			 ('B', 10, NULL, NULL, -0.5),
+			 ('B', 10, NULL, -1, -0.5),
 			 ('C', NULL, 5, NULL, 0.25),
 			 ('D', 0, 3, NULL, 0.15)$$,
-	'A grows, B leaves, C enters, D grows from 0: contributions 0.25, -0.5, 0.25, 0.15');
+	'A grows, B leaves (change -1), C enters, D grows from 0: contributions 0.25, -0.5, 0.25, 0.15');
 SELECT is((SELECT sum(contribution) FROM contributions(
 				(SELECT trade_profile(p, v) FROM (VALUES ('A', 10), ('B', 10), ('D', 0)) AS t(p, v)),
 				(SELECT trade_profile(p, v) FROM (VALUES ('A', 15), ('C', 5), ('D', 3)) AS t(p, v)))),
