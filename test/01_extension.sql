@@ -77,7 +77,7 @@ SELECT set_eq($$SELECT proname::text FROM pg_proc JOIN tf_members ON catalog = '
 					'total', 'partner_count', 'partner_value', 'top_partners', 'hhi', 'contributions']
 			  || ARRAY(SELECT t || '_' || f
 					   FROM unnest(ARRAY['trade_share_state', 'partner_totals', 'trade_profile']) AS t,
-							unnest(ARRAY['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'cmp', 'hash', 'hash_extended']) AS f),
+							unnest(ARRAY['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'cmp', 'hash', 'hash_extended', 'analyze']) AS f),
 			  'the member functions have the names of the API');
 
 CREATE TABLE tf_first AS
