@@ -18,7 +18,7 @@
 
 \i test/fixtures/setup.psql
 
-SELECT plan(77);
+SELECT plan(79);
 
 -- pg_temp.share_state(value, is_part), pg_temp.totals_state(partner, value, target)
 \i test/fixtures/state_aggregates.psql
@@ -239,6 +239,24 @@ SELECT is_empty($$
 	WHERE (SELECT count(*) FROM tft.states AS i WHERE i.p = s.p) <> (SELECT count(*) FROM tft.states AS i WHERE i.p::text = s.p::text)
 $$, 'the btree index on a profile column finds each profile''s equals');
 RESET enable_seqscan;
+
+-- ANALYZE: the fraction of NULLs and the width of state and profile
+-- columns, no histogram or most common values (no comparisons of images)
+CREATE TABLE tft.analyzed AS
+SELECT g, CASE WHEN g % 4 <> 0 THEN trade_profile('P' || p, p::numeric) END AS profile,
+	   CASE WHEN g % 4 <> 0 THEN pg_temp.totals_state('P' || p, p::numeric, 'P1') END AS state
+FROM generate_series(1, 2000) AS g, generate_series(1, 3) AS p GROUP BY g;
+ANALYZE tft.analyzed;
+SELECT is((SELECT string_agg(format('%s %s %s %s %s', a.attname, round(st.stanullfrac::numeric, 2), st.stawidth > 0,
+										st.stadistinct, st.stakind1 = 0), '; ' ORDER BY a.attnum)
+		   FROM pg_statistic AS st JOIN pg_attribute AS a ON a.attrelid = st.starelid AND a.attnum = st.staattnum
+		   WHERE st.starelid = 'tft.analyzed'::regclass AND a.attname IN ('profile', 'state')),
+		  'profile 0.25 t 0 t; state 0.25 t 0 t',
+'ANALYZE of profile and state columns: the fraction of NULLs and the width, no histogram');
+SELECT is((SELECT st.stawidth FROM pg_statistic AS st JOIN pg_attribute AS a ON a.attrelid = st.starelid AND a.attnum = st.staattnum
+		   WHERE st.starelid = 'tft.analyzed'::regclass AND a.attname = 'profile'),
+		  (SELECT avg(pg_column_size(profile))::int FROM tft.analyzed WHERE profile IS NOT NULL),
+		  'ANALYZE of a profile column: its average width');
 
 SELECT * FROM finish();
 ROLLBACK;
